@@ -1,0 +1,50 @@
+"""Camera presets in anatomical terms, shared by the window and the off-screen renderers.
+
+Each view is the direction from the foot to the camera and the screen's up direction, in the foot frame
+of the right foot (X anterior, Y superior, Z lateral). For the left foot, Z is mirrored, so "lateral"
+still looks at the outside of the foot.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: name -> (label, direction to the camera, view up)
+VIEWS: dict[str, tuple[str, tuple[float, float, float], tuple[float, float, float]]] = {
+    "lateral": ("Lateral", (0.0, 0.0, 1.0), (0.0, 1.0, 0.0)),
+    "medial": ("Medial", (0.0, 0.0, -1.0), (0.0, 1.0, 0.0)),
+    "dorsal": ("Dorsal", (0.0, 1.0, 0.0), (1.0, 0.0, 0.0)),
+    "plantar": ("Plantar", (0.0, -1.0, 0.0), (1.0, 0.0, 0.0)),
+    "anterior": ("Anterior", (1.0, 0.0, 0.0), (0.0, 1.0, 0.0)),
+    "posterior": ("Posterior", (-1.0, 0.0, 0.0), (0.0, 1.0, 0.0)),
+    "three_quarter": ("Three-quarter", (0.62, 0.48, 0.62), (0.0, 1.0, 0.0)),
+}
+
+
+def view_vectors(view: str, side: str = "right") -> tuple[np.ndarray, np.ndarray]:
+    """Unit direction to the camera and view-up for ``view`` on ``side``."""
+    _, direction, up = VIEWS[view]
+    d, u = np.array(direction, float), np.array(up, float)
+    if side == "left":
+        d[2], u[2] = -d[2], -u[2]
+    return d / np.linalg.norm(d), u
+
+
+def apply_view(renderer, view: str, side: str, bounds, *, zoom: float = 1.0) -> None:
+    """Point the renderer's camera at ``bounds`` from ``view`` and fit it (no render)."""
+    d, up = view_vectors(view, side)
+    b = np.asarray(bounds, float)
+    centre = np.array([(b[0] + b[1]) / 2, (b[2] + b[3]) / 2, (b[4] + b[5]) / 2])
+    cam = renderer.GetActiveCamera()
+    cam.SetFocalPoint(*centre)
+    cam.SetPosition(*(centre + d * 800.0))
+    cam.SetViewUp(*up)
+    renderer.ResetCamera(*b)
+    cam.Zoom(zoom)
+    renderer.ResetCameraClippingRange()
+
+
+def camera_state(renderer) -> dict[str, list[float]]:
+    cam = renderer.GetActiveCamera()
+    return {"position": list(cam.GetPosition()), "focal_point": list(cam.GetFocalPoint()),
+            "view_up": list(cam.GetViewUp()), "view_angle": [cam.GetViewAngle()]}

@@ -1,0 +1,104 @@
+"""Rendering with no display: stills (and, through :class:`OffscreenStage`, video frames).
+
+A plain ``pyvista.Plotter(off_screen=True)`` renders through EGL with no X server; the Qt widget is
+never used here. One render per frame, FXAA, no MSAA (see docs in the headless reference).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")
+
+import pyvista as pv  # noqa: E402
+
+from app.anatomy import Kinematics, load_rig  # noqa: E402
+from app.errors import TalusError  # noqa: E402
+from app.scene.camera import VIEWS, apply_view  # noqa: E402
+from app.scene.skeleton import SkeletonScene, load_bone_meshes, style_plotter  # noqa: E402
+
+
+class OffscreenStage:
+    """An off-screen plotter holding the skeleton, ready to pose and render frame after frame."""
+
+    def __init__(self, size: tuple[int, int] = (1280, 800), *, side: str = "right", view: str = "three_quarter",
+                 rig=None, meshes=None):
+        self.rig = rig or load_rig()
+        self.kin = Kinematics(self.rig)
+        self.plotter = pv.Plotter(off_screen=True, window_size=list(size), lighting="light_kit")
+        style_plotter(self.plotter)
+        self.scene = SkeletonScene(self.plotter, self.rig, meshes or load_bone_meshes(self.rig), side=side)
+        self.view = view
+        self.side = side
+        self.caption_actor = None
+        self.fit_view(view)
+
+    def fit_view(self, view: str, bounds=None) -> None:
+        apply_view(self.plotter.renderer, view, self.side, bounds or self.scene.bounds(), zoom=1.05)
+
+    def set_caption(self, text: str | None, *, font_size: int = 14, position: str = "lower_left") -> None:
+        if self.caption_actor is not None:
+            self.plotter.remove_actor(self.caption_actor, render=False)
+            self.caption_actor = None
+        if text:
+            self.caption_actor = self.plotter.add_text(text, position=position, font_size=font_size,
+                                                       color="white", shadow=True)
+
+    def render(self) -> np.ndarray:
+        """Render once and return the frame as an (h, w, 3) uint8 array."""
+        return self.plotter.screenshot(return_img=True)
+
+    def close(self) -> None:
+        self.plotter.close()
+
+
+def render_still(output: str | Path, *, view: str = "three_quarter", size=(1280, 800), side: str = "right",
+                 technique: str | None = None, frame: int = 0, magnify: float | None = None,
+                 library: str | Path | None = None) -> Path:
+    """Write a PNG of the skeleton (optionally posed at a technique's frame); return its path."""
+    output = Path(output)
+    if output.suffix.lower() != ".png":
+        raise TalusError(f"{output}: a still is written as PNG; give a file name ending in .png")
+    if view not in VIEWS:
+        raise TalusError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
+    if not output.parent.exists():
+        raise TalusError(f"{output}: folder {output.parent} does not exist")
+    stage = OffscreenStage(size, side=side, view=view)
+    try:
+        caption = f"{'Right' if side == 'right' else 'Left'} foot - {VIEWS[view][0].lower()} view"
+        if technique:
+            from app.techniques.library import load_library
+            from app.techniques.timeline import Timeline
+
+            result = load_library(library, rig=stage.rig)
+            tech = next((t for t in result.techniques if t.id == technique), None)
+            if tech is None:
+                raise TalusError(f"unknown technique {technique!r} in {library or 'the bundled library'}")
+            tl = Timeline(tech, stage.rig, magnify=magnify)
+            if not 0 <= frame < tl.n_frames:
+                raise TalusError(f"technique {technique!r} has frames 0-{tl.n_frames - 1}; frame {frame} is outside")
+            stage.scene.set_roles(tech.moved_bones, tech.stabilised_bones)
+            stage.scene.set_transforms(tl.transforms(frame))
+            span = tl.phases[tl.phase_index(frame)]
+            caption = f"{tech.name} - {span.name} - frame {frame}/{tl.n_frames - 1}\n{caption}"
+        stage.set_caption(caption, font_size=12)
+        img = stage.render()
+        _write_png_atomically(output, img)
+    finally:
+        stage.close()
+    return output
+
+
+def _write_png_atomically(path: Path, img: np.ndarray) -> None:
+    import imageio.v3 as iio
+
+    tmp = path.with_name(f".{path.name}.part")
+    try:
+        iio.imwrite(tmp, img, extension=".png")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise TalusError(f"{path}: cannot write the image ({exc.strerror or exc})") from None

@@ -1,0 +1,222 @@
+"""One VTK actor per bone: load, mirror, colour, pose.
+
+The scene knows nothing of timers or buttons: the window and the off-screen renderers both hand it
+world transforms (bone -> 4x4, right-foot foot frame, mm) and it sets them on the actors. One call to
+:meth:`SkeletonScene.set_transforms` updates every actor without rendering; the caller renders once.
+
+Left foot: the meshes are mirrored (Z -> -Z, faces flipped so normals stay outward) and the transforms
+conjugated by the same mirror (``S @ W @ S``), so the same coordinate values show the same anatomical
+motion on either foot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pyvista as pv
+import vtk
+
+from app.anatomy.kinematics import mirror_transforms
+from app.anatomy.rig import Rig
+from app.errors import TalusError
+
+BONE_RGB = (0.90, 0.86, 0.77)
+MOVED_RGB = (0.96, 0.63, 0.36)
+STABILISED_RGB = (0.55, 0.72, 0.92)
+SELECTED_RGB = (1.00, 0.90, 0.25)
+GHOST_RGB = (0.75, 0.80, 0.88)
+BACKGROUND_TOP = "#4a5363"
+BACKGROUND_BOTTOM = "#1c2027"
+
+
+def style_plotter(plotter: pv.Plotter, *, fxaa: bool = True) -> None:
+    """The Talus look: a dark gradient (bones read well on a projector), the light kit, FXAA.
+
+    MSAA is never used: on software OpenGL it costs 3-4x per frame; FXAA is one cheap pass.
+    """
+    plotter.set_background(BACKGROUND_BOTTOM, top=BACKGROUND_TOP)
+    if fxaa:
+        plotter.enable_anti_aliasing("fxaa")
+
+
+class MeshError(TalusError):
+    """A bone mesh is missing, unreadable or empty."""
+
+
+def load_bone_meshes(rig: Rig, mesh_dir: str | Path | None = None) -> dict[str, pv.PolyData]:
+    """Read every bone's mesh (bind pose, foot frame, mm). Raise :class:`MeshError` naming the file."""
+    from app import MESH_DIR
+
+    mesh_dir = Path(mesh_dir) if mesh_dir is not None else MESH_DIR
+    meshes: dict[str, pv.PolyData] = {}
+    for bone in rig.bones:
+        path = mesh_dir / bone.mesh
+        if not path.is_file():
+            raise MeshError(f"{path}: mesh of bone '{bone.name}' not found")
+        try:
+            reader = vtk.vtkPLYReader()
+            reader.SetFileName(str(path))
+            reader.Update()
+            mesh = pv.wrap(reader.GetOutput())
+        except Exception as exc:  # VTK raises little; be safe
+            raise MeshError(f"{path}: cannot read mesh of bone '{bone.name}' ({exc})") from None
+        if mesh is None or mesh.n_points == 0 or mesh.n_cells == 0:
+            raise MeshError(f"{path}: mesh of bone '{bone.name}' is empty or not a readable PLY file")
+        if mesh.point_data.GetNormals() is None:
+            mesh = mesh.compute_normals(cell_normals=False, split_vertices=False, auto_orient_normals=False)
+        meshes[bone.name] = mesh
+    return meshes
+
+
+def mirrored(mesh: pv.PolyData) -> pv.PolyData:
+    """The mirror image through the sagittal plane (Z -> -Z) with outward normals kept outward."""
+    out = mesh.copy()
+    out.points = out.points * np.array([1.0, 1.0, -1.0])
+    faces = out.faces.reshape(-1, 4)  # triangles: [3, a, b, c]
+    out.faces = faces[:, [0, 1, 3, 2]].ravel()
+    normals = mesh.point_data.GetNormals()
+    if normals is not None:
+        n = pv.convert_array(normals) * np.array([1.0, 1.0, -1.0], dtype=np.float32)
+        out.point_data["Normals"] = n
+        out.point_data.active_normals_name = "Normals"
+    return out
+
+
+def _matrix(W: np.ndarray, m: vtk.vtkMatrix4x4) -> None:
+    m.DeepCopy(np.ascontiguousarray(W, dtype=float).ravel())
+
+
+class SkeletonScene:
+    """The bone actors of one renderer, for either foot.
+
+    Example::
+
+        scene = SkeletonScene(plotter, rig, meshes)
+        scene.set_transforms(kin.transforms(q))   # then plotter.render() once
+    """
+
+    def __init__(self, plotter: pv.Plotter, rig: Rig, meshes: dict[str, pv.PolyData], *, side: str = "right"):
+        self.plotter = plotter
+        self.rig = rig
+        self._meshes = {"right": meshes, "left": None}
+        self.side = side
+        self._W = np.tile(np.eye(4), (len(rig.bones), 1, 1))
+        self.actors: dict[str, vtk.vtkActor] = {}
+        self._matrices: dict[str, vtk.vtkMatrix4x4] = {}
+        self._bone_of: dict[int, str] = {}
+        self._base: dict[str, tuple[float, float, float]] = {b.name: BONE_RGB for b in rig.bones}
+        self.selected: str | None = None
+        self.ghost_actors: dict[str, vtk.vtkActor] = {}
+        for bone in rig.bones:
+            actor = self._make_actor(self._side_meshes(side)[bone.name])
+            m = vtk.vtkMatrix4x4()
+            actor.SetUserMatrix(m)
+            plotter.renderer.AddActor(actor)
+            self.actors[bone.name] = actor
+            self._matrices[bone.name] = m
+            self._bone_of[id(actor)] = bone.name
+        self.set_transforms(self._W)
+
+    # -- building ---------------------------------------------------------------------------------
+    def _side_meshes(self, side: str) -> dict[str, pv.PolyData]:
+        if self._meshes[side] is None:
+            self._meshes[side] = {k: mirrored(v) for k, v in self._meshes["right"].items()}
+        return self._meshes[side]
+
+    @staticmethod
+    def _make_actor(mesh: pv.PolyData, *, rgb=BONE_RGB, opacity: float = 1.0) -> vtk.vtkActor:
+        mapper = vtk.vtkPolyDataMapper()
+        mapper.SetInputData(mesh)
+        mapper.ScalarVisibilityOff()
+        actor = vtk.vtkActor()
+        actor.SetMapper(mapper)
+        prop = actor.GetProperty()
+        prop.SetInterpolationToPhong()
+        prop.SetColor(*rgb)
+        prop.SetAmbient(0.18)
+        prop.SetDiffuse(0.85)
+        prop.SetSpecular(0.22)
+        prop.SetSpecularPower(24.0)
+        prop.SetOpacity(opacity)
+        return actor
+
+    # -- pose -------------------------------------------------------------------------------------
+    def set_transforms(self, W: np.ndarray) -> None:
+        """Pose every bone: ``W`` is (n_bones, 4, 4), right-foot foot frame; no render."""
+        self._W = np.asarray(W, dtype=float)
+        shown = mirror_transforms(self._W) if self.side == "left" else self._W
+        for bone in self.rig.bones:
+            _matrix(shown[bone.index], self._matrices[bone.name])
+
+    def shown_transform(self, bone: str) -> np.ndarray:
+        """The 4x4 matrix currently on the bone's actor (what the user sees)."""
+        m = self._matrices[bone]
+        return np.array([[m.GetElement(i, j) for j in range(4)] for i in range(4)])
+
+    @property
+    def transforms(self) -> np.ndarray:
+        return self._W
+
+    def set_side(self, side: str) -> None:
+        if side not in ("right", "left"):
+            raise ValueError(side)
+        if side == self.side:
+            return
+        self.side = side
+        meshes = self._side_meshes(side)
+        for name, actor in self.actors.items():
+            actor.GetMapper().SetInputData(meshes[name])
+        for name, actor in self.ghost_actors.items():  # the ghost stays at the bind pose: no matrix
+            actor.GetMapper().SetInputData(meshes[name])
+        self.set_transforms(self._W)
+
+    # -- colours ----------------------------------------------------------------------------------
+    def set_roles(self, moved: Iterable[str] = (), stabilised: Iterable[str] = ()) -> None:
+        """Tint the bones a technique moves and the ones it stabilises; the rest bone-coloured."""
+        moved, stabilised = set(moved), set(stabilised)
+        for name in self.actors:
+            self._base[name] = MOVED_RGB if name in moved else STABILISED_RGB if name in stabilised else BONE_RGB
+        self._apply_colours()
+
+    def select(self, bone: str | None) -> None:
+        self.selected = bone if bone in self.actors else None
+        self._apply_colours()
+
+    def colour_of(self, bone: str) -> tuple[float, float, float]:
+        return tuple(self.actors[bone].GetProperty().GetColor())
+
+    def _apply_colours(self) -> None:
+        for name, actor in self.actors.items():
+            prop = actor.GetProperty()
+            if name == self.selected:
+                prop.SetColor(*SELECTED_RGB)
+                prop.SetAmbient(0.35)
+            else:
+                prop.SetColor(*self._base[name])
+                prop.SetAmbient(0.18)
+
+    # -- ghost of the neutral pose ------------------------------------------------------------------
+    def set_ghost(self, visible: bool, bones: Iterable[str] | None = None) -> None:
+        """A translucent copy of the neutral (bind) pose of ``bones`` (default: all) for comparison."""
+        for actor in self.ghost_actors.values():
+            self.plotter.renderer.RemoveActor(actor)
+        self.ghost_actors = {}
+        if not visible:
+            return
+        meshes = self._side_meshes(self.side)
+        for name in bones if bones is not None else self.actors:
+            actor = self._make_actor(meshes[name], rgb=GHOST_RGB, opacity=0.28)
+            actor.PickableOff()
+            actor.GetProperty().SetSpecular(0.0)
+            self.plotter.renderer.AddActor(actor)
+            self.ghost_actors[name] = actor
+
+    # -- picking ----------------------------------------------------------------------------------
+    def bone_of_actor(self, actor) -> str | None:
+        return self._bone_of.get(id(actor)) if actor is not None else None
+
+    def bounds(self) -> tuple[float, float, float, float, float, float]:
+        b = np.array([a.GetBounds() for a in self.actors.values()])
+        return (b[:, 0].min(), b[:, 1].max(), b[:, 2].min(), b[:, 3].max(), b[:, 4].min(), b[:, 5].max())
