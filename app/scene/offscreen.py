@@ -28,16 +28,19 @@ class OffscreenStage:
                  rig=None, meshes=None):
         self.rig = rig or load_rig()
         self.kin = Kinematics(self.rig)
-        self.plotter = pv.Plotter(off_screen=True, window_size=list(size), lighting="light_kit")
+        self.plotter = pv.Plotter(off_screen=True, window_size=list(size), lighting=None)
         style_plotter(self.plotter)
         self.scene = SkeletonScene(self.plotter, self.rig, meshes or load_bone_meshes(self.rig), side=side)
         self.view = view
         self.side = side
         self.caption_actor = None
         self.fit_view(view)
+        # pyvista renders nothing until show() has run once; tell it the camera is ours, not its default.
+        self.plotter.camera_set = True
+        self.plotter.show(auto_close=False)
 
     def fit_view(self, view: str, bounds=None) -> None:
-        apply_view(self.plotter.renderer, view, self.side, bounds or self.scene.bounds(), zoom=1.05)
+        apply_view(self.plotter.renderer, view, self.side, bounds or self.scene.bounds(), zoom=1.3)
 
     def set_caption(self, text: str | None, *, font_size: int = 14, position: str = "lower_left") -> None:
         if self.caption_actor is not None:
@@ -49,6 +52,7 @@ class OffscreenStage:
 
     def render(self) -> np.ndarray:
         """Render once and return the frame as an (h, w, 3) uint8 array."""
+        self.plotter.render()
         return self.plotter.screenshot(return_img=True)
 
     def close(self) -> None:
@@ -80,7 +84,7 @@ def render_still(output: str | Path, *, view: str = "three_quarter", size=(1280,
             tl = Timeline(tech, stage.rig, magnify=magnify)
             if not 0 <= frame < tl.n_frames:
                 raise TalusError(f"technique {technique!r} has frames 0-{tl.n_frames - 1}; frame {frame} is outside")
-            stage.scene.set_roles(tech.moved_bones, tech.stabilised_bones)
+            stage.scene.set_roles(tech.worked_bones, tech.stabilised_bones)
             stage.scene.set_transforms(tl.transforms(frame))
             span = tl.phases[tl.phase_index(frame)]
             caption = f"{tech.name} - {span.name} - frame {frame}/{tl.n_frames - 1}\n{caption}"
