@@ -47,7 +47,7 @@ def inside(surface, points):
 
     poly = pv.PolyData(np.asarray(points, float))
     surf = pv.PolyData(np.asarray(surface.vertices, float), np.hstack([np.full((len(surface.faces), 1), 3), surface.faces]).ravel())
-    sel = poly.select_enclosed_points(surf, check_surface=False)
+    sel = poly.select_interior_points(surf, check_surface=False)
     return np.asarray(sel.point_data["SelectedPoints"]).astype(bool)
 
 

@@ -1,0 +1,79 @@
+"""Start the Qt application and the main window."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+os.environ.setdefault("QT_API", "pyside6")  # QtPy (used by pyvistaqt) must never pick another binding
+
+
+def make_application():
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName("Talus")
+    app.setApplicationName("Talus")
+    return app
+
+
+def create_window(*, side=None, technique=None, library=None, settings=None):
+    """Load rig, meshes and techniques and build the window (errors raise TalusError)."""
+    from app.anatomy import load_rig
+    from app.scene.skeleton import load_bone_meshes
+    from app.techniques.library import load_libraries
+    from app.ui.main_window import MainWindow
+
+    from app import TECHNIQUES_PATH
+
+    rig = load_rig()
+    meshes = load_bone_meshes(rig)
+    paths = [TECHNIQUES_PATH] + ([library] if library else [])
+    result = load_libraries(paths, rig=rig)
+    win = MainWindow(rig, meshes, library=result, settings=settings, side=side or "right")
+    return win, result
+
+
+def run_window(*, side=None, technique=None, library=None) -> int:
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.errors import TalusError
+
+    app = make_application()
+    try:
+        win, result = create_window(side=side, technique=technique, library=library)
+    except TalusError as exc:
+        QMessageBox.critical(None, "Talus cannot start", str(exc))
+        print(f"talus: {exc}", file=sys.stderr)
+        return 2
+    win.show()
+    if technique:
+        if not win.open_technique(technique):
+            QMessageBox.warning(win, "Unknown technique", f"There is no technique '{technique}' in the library.")
+    elif not win.restore_technique() and win.techniques:
+        win.open_technique(win.techniques[0].id)
+    if result.problems:
+        win.show_problems(result.problems)
+    if os.environ.get("TALUS_EXIT_AFTER_FIRST_FRAME"):  # used by bench/run.py to time start-up
+        _exit_after_first_frame(win)
+    return app.exec()
+
+
+def _exit_after_first_frame(win) -> None:
+    from PySide6.QtCore import QTimer
+
+    def check():
+        if win.view.render_count >= 1:
+            import resource
+
+            rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+            print(f"FIRST_FRAME {time.time():.6f} {rss_mb:.1f}", flush=True)
+            win.close()
+            from PySide6.QtWidgets import QApplication
+
+            QApplication.instance().quit()
+        else:
+            QTimer.singleShot(5, check)
+
+    QTimer.singleShot(0, check)

@@ -1,0 +1,419 @@
+"""Side panels: technique browser, cue panel, bone info, coordinate readout with plot, transport bar.
+
+Each panel observes the :class:`~app.ui.player.PlaybackController` and sends it commands; panels never
+talk to each other. Programmatic updates (the playhead moving the slider, the active cue changing)
+run under ``QSignalBlocker`` so they do not echo back as user commands.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+from PySide6.QtCore import QRect, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QListWidget, QListWidgetItem, QSlider, QSplitter, QStyle,
+                               QStyleOptionSlider, QTableWidget, QTableWidgetItem, QTextBrowser, QToolButton,
+                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from app.ui.player import SPEEDS, PlaybackController
+
+REGION_ORDER = ("ankle", "hindfoot", "midfoot", "forefoot", "toes")
+
+
+def region_title(region: str) -> str:
+    return region.replace("_", " ").capitalize()
+
+
+class TechniqueBrowser(QWidget):
+    """Techniques grouped by region, with a search field. Emits ``technique_selected(id)``."""
+
+    technique_selected = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.search = QLineEdit(placeholderText="Search techniques...")
+        self.search.setClearButtonEnabled(True)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderHidden(True)
+        self.tree.setRootIsDecorated(True)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.search)
+        lay.addWidget(self.tree)
+        self.search.textChanged.connect(self._filter)
+        self.tree.currentItemChanged.connect(self._on_current)
+        self._techniques = []
+
+    def set_techniques(self, techniques, user_ids=()) -> None:
+        self._techniques = list(techniques)
+        with QSignalBlocker(self.tree):
+            self.tree.clear()
+            groups: dict[str, QTreeWidgetItem] = {}
+            regions = sorted({t.region for t in techniques},
+                             key=lambda r: (REGION_ORDER.index(r) if r in REGION_ORDER else 99, r))
+            for r in regions:
+                g = QTreeWidgetItem(self.tree, [region_title(r)])
+                g.setFlags(Qt.ItemIsEnabled)
+                f = g.font(0)
+                f.setBold(True)
+                g.setFont(0, f)
+                groups[r] = g
+            for t in techniques:
+                label = t.name + ("  (yours)" if t.id in user_ids else "")
+                item = QTreeWidgetItem(groups[t.region], [label])
+                item.setData(0, Qt.UserRole, t.id)
+                item.setToolTip(0, t.summary)
+            self.tree.expandAll()
+        self._filter(self.search.text())
+
+    def _filter(self, text: str) -> None:
+        text = text.strip().lower()
+        for i in range(self.tree.topLevelItemCount()):
+            g = self.tree.topLevelItem(i)
+            shown = 0
+            for j in range(g.childCount()):
+                item = g.child(j)
+                t = next(x for x in self._techniques if x.id == item.data(0, Qt.UserRole))
+                hay = " ".join([t.name, t.id, t.region, t.summary, " ".join(t.joints)]).lower()
+                hide = bool(text) and text not in hay
+                item.setHidden(hide)
+                shown += not hide
+            g.setHidden(shown == 0)
+
+    def select(self, technique_id: str | None) -> None:
+        with QSignalBlocker(self.tree):
+            for item in self._items():
+                if item.data(0, Qt.UserRole) == technique_id:
+                    self.tree.setCurrentItem(item)
+                    return
+            self.tree.setCurrentItem(None)
+
+    def _items(self):
+        for i in range(self.tree.topLevelItemCount()):
+            g = self.tree.topLevelItem(i)
+            for j in range(g.childCount()):
+                yield g.child(j)
+
+    def visible_ids(self) -> list[str]:
+        return [it.data(0, Qt.UserRole) for it in self._items() if not it.isHidden() and not it.parent().isHidden()]
+
+    def _on_current(self, item, _prev) -> None:
+        if item is not None and item.data(0, Qt.UserRole):
+            self.technique_selected.emit(item.data(0, Qt.UserRole))
+
+
+class CuePanel(QWidget):
+    """Every cue of the technique; the active one highlighted and scrolled into view. Click = jump."""
+
+    def __init__(self, player: PlaybackController, parent=None):
+        super().__init__(parent)
+        self.player = player
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.title.setStyleSheet("font-size: 15px; font-weight: bold;")
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.cues = QListWidget()
+        self.cues.setWordWrap(True)
+        self.cues.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.cues.setStyleSheet("QListWidget::item { padding: 6px; border-bottom: 1px solid palette(mid); }"
+                                "QListWidget::item:selected { background: #f3a35c; color: black; }")
+        self.notes = QTextBrowser()
+        self.notes.setOpenExternalLinks(False)
+        split = QSplitter(Qt.Vertical)
+        split.addWidget(self.cues)
+        split.addWidget(self.notes)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.title)
+        lay.addWidget(self.summary)
+        lay.addWidget(split)
+        self.cues.itemClicked.connect(self._on_click)
+        player.technique_changed.connect(self._on_technique)
+        player.phase_changed.connect(self.show_phase)
+        self.anatomy_notes = []
+
+    def _on_technique(self, tech) -> None:
+        with QSignalBlocker(self.cues):
+            self.cues.clear()
+            if tech is None:
+                self.title.setText("No technique")
+                self.summary.setText("Pick a technique on the left.")
+                self.notes.clear()
+                return
+            self.title.setText(tech.name)
+            self.summary.setText(tech.summary)
+            for i, span in enumerate(self.player.timeline.phases):
+                item = QListWidgetItem(f"{i + 1}. {span.name}  ({span.start_s:.1f}-{span.end_s:.1f} s)\n{span.cue}")
+                item.setData(Qt.UserRole, i)
+                self.cues.addItem(item)
+        self.notes.setHtml(self._notes_html(tech))
+
+    def _notes_html(self, tech) -> str:
+        parts = []
+        if tech.contacts:
+            parts.append("<h4>Hands</h4><ul>" + "".join(
+                f"<li>{html.escape(c.label)}</li>" for c in tech.contacts) + "</ul>")
+        if tech.precautions:
+            parts.append("<h4>Precautions</h4><ul>" + "".join(
+                f"<li>{html.escape(p)}</li>" for p in tech.precautions) + "</ul>")
+        bones = set(tech.moved_bones) | set(tech.stabilised_bones)
+        joints = set(tech.joints) | set(tech.stabilised_joints)
+        notes = [n for n in self.anatomy_notes if set(n.bones) & bones or set(n.joints) & joints]
+        notes += [n for n in getattr(tech, "anatomy_notes", ()) if n not in notes]
+        if notes:
+            parts.append("<h4>Anatomy</h4><ul>" + "".join(
+                f"<li>{html.escape(n.text)}</li>" for n in notes) + "</ul>")
+        if tech.source_paragraphs:
+            paras = ", ".join(str(p) for p in tech.source_paragraphs)
+            parts.append(f"<p style='color: gray'>From the tutorial, paragraph {paras}.</p>")
+        return "".join(parts)
+
+    def show_phase(self, index: int) -> None:
+        with QSignalBlocker(self.cues):
+            if 0 <= index < self.cues.count():
+                self.cues.setCurrentRow(index)
+                self.cues.scrollToItem(self.cues.item(index), QAbstractItemView.PositionAtCenter)
+
+    def active_cue(self) -> str:
+        item = self.cues.currentItem()
+        return item.text().split("\n", 1)[1] if item else ""
+
+    def _on_click(self, item) -> None:
+        self.player.pause()
+        self.player.go_to_phase(item.data(Qt.UserRole))
+
+
+class BoneInfo(QTextBrowser):
+    """Name, group and joints of the selected bone, with the tutorial's anatomy notes about it."""
+
+    def __init__(self, rig, parent=None):
+        super().__init__(parent)
+        self.rig = rig
+        self.anatomy_notes = []
+        self.bone = ""
+        self.show_bone("")
+
+    def show_bone(self, bone: str) -> None:
+        self.bone = bone
+        if not bone:
+            self.setHtml("<p style='color: gray'>Click a bone to see its name, group and joints. "
+                         "Hover over a bone to see its name.</p>")
+            return
+        b = self.rig.bone(bone)
+        joints = [self.rig.joint(j) for j in self.rig.joints_of_bone(bone)]
+        rows = "".join(f"<li>{html.escape(j.label)}</li>" for j in joints)
+        notes = [n for n in self.anatomy_notes if bone in n.bones]
+        note_html = "".join(f"<p><i>{html.escape(n.text)}</i></p>" for n in notes)
+        fixed = "<p>Held still in this viewer: the leg is the fixed frame.</p>" if b.parent is None else ""
+        self.setHtml(f"<h3>{html.escape(b.label)}</h3><p><b>Group:</b> {html.escape(b.group)}</p>"
+                     f"<p><b>Joints:</b></p><ul>{rows}</ul>{fixed}{note_html}")
+
+
+class PhaseSlider(QSlider):
+    """A timeline slider with the phase boundaries marked as ticks."""
+
+    def __init__(self, parent=None):
+        super().__init__(Qt.Horizontal, parent)
+        self.boundaries: list[int] = []
+        self.setMinimumHeight(26)
+
+    def paintEvent(self, event):  # noqa: N802
+        super().paintEvent(event)
+        if not self.boundaries or self.maximum() <= self.minimum():
+            return
+        opt = QStyleOptionSlider()
+        self.initStyleOption(opt)
+        groove = self.style().subControlRect(QStyle.CC_Slider, opt, QStyle.SC_SliderGroove, self)
+        handle = self.style().subControlRect(QStyle.CC_Slider, opt, QStyle.SC_SliderHandle, self)
+        span = groove.width() - handle.width()
+        p = QPainter(self)
+        p.setPen(QPen(QColor("#f3a35c"), 2))
+        for b in self.boundaries:
+            x = groove.x() + handle.width() / 2 + span * (b - self.minimum()) / (self.maximum() - self.minimum())
+            p.drawLine(int(x), groove.top() - 4, int(x), groove.bottom() + 4)
+        p.end()
+
+
+class TransportBar(QWidget):
+    """Buttons (from the action table), the phase-marked slider, position, speed and magnification."""
+
+    def __init__(self, player: PlaybackController, actions: dict, parent=None):
+        super().__init__(parent)
+        self.player = player
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(6, 2, 6, 2)
+        icons = {"first_frame": QStyle.SP_MediaSkipBackward, "previous_phase": QStyle.SP_MediaSeekBackward,
+                 "step_back": QStyle.SP_ArrowLeft, "play_pause": QStyle.SP_MediaPlay,
+                 "step_forward": QStyle.SP_ArrowRight, "next_phase": QStyle.SP_MediaSeekForward,
+                 "last_frame": QStyle.SP_MediaSkipForward}
+        self.buttons = {}
+        for aid, icon in icons.items():
+            btn = QToolButton()
+            btn.setDefaultAction(actions[aid])
+            btn.setIcon(self.style().standardIcon(icon))
+            btn.setAutoRaise(True)
+            lay.addWidget(btn)
+            self.buttons[aid] = btn
+        self.slider = PhaseSlider()
+        self.slider.setFocusPolicy(Qt.NoFocus)
+        lay.addWidget(self.slider, 1)
+        self.position = QLabel("frame 0/0 · 0.00 s")
+        self.position.setMinimumWidth(170)
+        lay.addWidget(self.position)
+        for aid in ("loop", "loop_phase", "pause_at_phase_end"):
+            btn = QToolButton()
+            btn.setDefaultAction(actions[aid])
+            btn.setText({"loop": "Loop", "loop_phase": "Loop phase", "pause_at_phase_end": "Pause each phase"}[aid])
+            btn.setFocusPolicy(Qt.NoFocus)
+            lay.addWidget(btn)
+        lay.addWidget(QLabel("Speed"))
+        self.speed = QComboBox()
+        self.speed.setFocusPolicy(Qt.NoFocus)
+        for s in SPEEDS:
+            self.speed.addItem(f"{s:g}x", s)
+        self.speed.setToolTip("Playback speed, 0.1x to 2x ([ slower, ] faster)")
+        lay.addWidget(self.speed)
+        lay.addWidget(QLabel("Magnify"))
+        self.magnify = QDoubleSpinBox()
+        self.magnify.setRange(1.0, 10.0)
+        self.magnify.setSingleStep(0.5)
+        self.magnify.setSuffix("x")
+        self.magnify.setFocusPolicy(Qt.ClickFocus)
+        self.magnify.setToolTip("Display magnification of accessory motion (traction, glides); 1x is true size")
+        lay.addWidget(self.magnify)
+        self.true_size = QLabel("")
+        self.true_size.setToolTip("The true size of the accessory motion, whatever the magnification")
+        lay.addWidget(self.true_size)
+
+        self.slider.valueChanged.connect(self._on_slider)
+        self.slider.sliderPressed.connect(player.pause)
+        self.speed.currentIndexChanged.connect(lambda i: player.set_speed(self.speed.itemData(i)))
+        self.magnify.valueChanged.connect(player.set_magnify)
+        player.timeline_changed.connect(self._on_timeline)
+        player.frame_changed.connect(self._on_frame)
+        player.speed_changed.connect(self._on_speed)
+        player.magnify_changed.connect(self._on_magnify)
+        player.playing_changed.connect(self._on_playing)
+        self._actions = actions
+        self._on_speed(player.speed)
+
+    def _on_timeline(self, tl) -> None:
+        with QSignalBlocker(self.slider):
+            self.slider.setRange(0, max(0, (tl.n_frames - 1) if tl else 0))
+            self.slider.boundaries = [p.start_frame for p in tl.phases[1:]] if tl else []
+            self.slider.update()
+        self._true_size_text()
+
+    def _true_size_text(self) -> None:
+        tl = self.player.timeline
+        if tl is None:
+            self.true_size.setText("")
+            return
+        values = tl.sample_coordinates()
+        parts = []
+        for name in tl.animated_coordinates:
+            c = self.player.rig.coordinate(name)
+            if c.unit == "mm":
+                col = values[:, c.index]
+                parts.append(f"{c.motion} {np.max(np.abs(col)):.1f} mm")
+        self.true_size.setText(("true size: " + ", ".join(parts)) if parts else "no accessory motion")
+
+    def _on_frame(self, frame: int) -> None:
+        tl = self.player.timeline
+        with QSignalBlocker(self.slider):
+            self.slider.setValue(frame)
+        if tl is not None:
+            self.position.setText(f"frame {frame}/{tl.n_frames - 1} · {tl.time_of(frame):.2f} s")
+
+    def _on_slider(self, value: int) -> None:
+        self.player.set_frame(value)
+
+    def _on_speed(self, speed: float) -> None:
+        with QSignalBlocker(self.speed):
+            i = min(range(len(SPEEDS)), key=lambda k: abs(SPEEDS[k] - speed))
+            self.speed.setCurrentIndex(i)
+
+    def _on_magnify(self, m: float) -> None:
+        with QSignalBlocker(self.magnify):
+            self.magnify.setValue(m)
+
+    def _on_playing(self, playing: bool) -> None:
+        self.buttons["play_pause"].setIcon(self.style().standardIcon(QStyle.SP_MediaPause if playing else QStyle.SP_MediaPlay))
+
+
+class CoordinateReadout(QWidget):
+    """Live values of the technique's coordinates against their normal range, and a plot with a playhead."""
+
+    def __init__(self, player: PlaybackController, parent=None):
+        super().__init__(parent)
+        import pyqtgraph as pg
+
+        self.player = player
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["Coordinate", "Value", "Normal range"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setFocusPolicy(Qt.NoFocus)
+        pg.setConfigOptions(antialias=False, background="#20242b", foreground="#d0d4dc")
+        self.plot = pg.PlotWidget()
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(False, False)
+        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        self.plot.setLabel("bottom", "time", units="s")
+        self.plot.addLegend(offset=(6, 4), labelTextSize="8pt")
+        self.playhead = pg.InfiniteLine(angle=90, pen=pg.mkPen("#f3a35c", width=2))
+        self.plot.addItem(self.playhead)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.table, 2)
+        lay.addWidget(self.plot, 3)
+        self._names: list[str] = []
+        self._values = None
+        self._pg = pg
+        player.timeline_changed.connect(self._on_timeline)
+        player.frame_changed.connect(self._on_frame)
+
+    def _on_timeline(self, tl) -> None:
+        pg = self._pg
+        for item in list(self.plot.listDataItems()):
+            self.plot.removeItem(item)
+        self.table.setRowCount(0)
+        if tl is None:
+            self._names = []
+            return
+        self._names = list(tl.animated_coordinates)
+        self._values = tl.sample_coordinates()
+        t = np.arange(tl.n_frames) / tl.fps
+        colours = ["#f3a35c", "#8cc3ff", "#a3e48c", "#f07aa0", "#d7b4ff", "#ffe27a", "#7ae0d8", "#ffb38c"]
+        self.table.setRowCount(len(self._names))
+        for row, name in enumerate(self._names):
+            c = self.player.rig.coordinate(name)
+            colour = colours[row % len(colours)]
+            self.plot.plot(t, self._values[:, c.index], pen=pg.mkPen(colour, width=2), name=f"{name} ({c.unit})")
+            item = QTableWidgetItem(name)
+            item.setForeground(QColor(colour))
+            item.setToolTip(f"+ = {c.positive}\nrange source: {c.source}")
+            self.table.setItem(row, 0, item)
+            self.table.setItem(row, 1, QTableWidgetItem(""))
+            self.table.setItem(row, 2, QTableWidgetItem(f"{c.range[0]:g} to {c.range[1]:g} {c.unit}"))
+        self.table.resizeColumnsToContents()
+        self.plot.setLabel("left", "deg / mm")
+
+    def _on_frame(self, frame: int) -> None:
+        tl = self.player.timeline
+        if tl is None or self._values is None:
+            return
+        self.playhead.setValue(tl.time_of(frame))
+        for row, name in enumerate(self._names):
+            c = self.player.rig.coordinate(name)
+            v = self._values[frame, c.index]
+            self.table.item(row, 1).setText(f"{v:+.1f} {c.unit}")
+
+    def value_text(self, name: str) -> str:
+        return self.table.item(self._names.index(name), 1).text()

@@ -1,0 +1,217 @@
+"""The 3D view: a pyvistaqt QtInteractor holding the skeleton scene, with picking, hover and presets.
+
+Rendering rule (measured on software OpenGL, see the headless reference): the widget's ``paintGL``
+always renders the VTK scene, so calling ``plotter.render()`` *and* letting Qt repaint renders twice.
+This view therefore never calls ``plotter.render()``: :meth:`SkeletonView.request_render` asks Qt for
+a repaint (``QWidget.update``), Qt coalesces requests, and each repaint is exactly one VTK render.
+The pyvistaqt auto-update timer is off (``auto_update=False``); nothing renders while nothing changes.
+
+Keys: pyvista and VTK bind keys inside the view ('q' closes, 'w' wireframe, 'e' exits, Up/Down, ...),
+which would clash with the app's shortcuts. All of them are removed here; every key the user has is a
+QAction of the main window.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
+from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
+from pyvistaqt import QtInteractor
+import vtk
+
+from app.anatomy.rig import Rig
+from app.scene.camera import VIEWS, apply_view
+from app.scene.skeleton import SkeletonScene, style_plotter
+
+CLICK_TOLERANCE_PX = 4
+
+
+class SkeletonView(QWidget):
+    """3D view of the skeleton. Emits ``bone_clicked(name or '')`` and ``bone_hovered(name or '')``."""
+
+    bone_clicked = Signal(str)
+    bone_hovered = Signal(str)
+
+    def __init__(self, rig: Rig, meshes, *, side: str = "right", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.rig = rig
+        self.plotter = QtInteractor(self, auto_update=False, multi_samples=0, line_smoothing=False,
+                                    point_smoothing=False, polygon_smoothing=False, lighting=None)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plotter)
+        style_plotter(self.plotter)
+        self.scene = SkeletonScene(self.plotter, rig, meshes, side=side)
+        self.view = "three_quarter"
+        self.render_count = 0
+        self.plotter.ren_win.AddObserver("EndEvent", self._count_render)
+        self._add_orientation_marker()
+        self._disable_builtin_keys()
+        self._install_picking()
+        self.set_view("three_quarter")
+
+    # -- rendering --------------------------------------------------------------------------------
+    def _count_render(self, *_):
+        self.render_count += 1
+
+    def request_render(self) -> None:
+        """Schedule one render (coalesced by Qt); never renders synchronously."""
+        self.plotter.update()
+
+    def render_now(self) -> None:
+        """Render synchronously through the widget's paint path (for grabs and tests)."""
+        self.plotter.repaint()
+
+    # -- camera -----------------------------------------------------------------------------------
+    def set_view(self, view: str) -> None:
+        if view not in VIEWS:
+            raise ValueError(view)
+        self.view = view
+        apply_view(self.plotter.renderer, view, self.scene.side, self.scene.bounds(), zoom=1.1)
+        self.request_render()
+
+    def reset_view(self) -> None:
+        self.set_view(self.view)
+
+    def frame_bounds(self, bounds, view: str | None = None, zoom: float = 1.1) -> None:
+        """Turn the camera to ``view`` and fit ``bounds`` (a region of the foot)."""
+        if view:
+            self.view = view
+        apply_view(self.plotter.renderer, self.view, self.scene.side, bounds, zoom=zoom)
+        self.request_render()
+
+    def camera_state(self) -> dict:
+        cam = self.plotter.renderer.GetActiveCamera()
+        return {"position": list(cam.GetPosition()), "focal_point": list(cam.GetFocalPoint()),
+                "view_up": list(cam.GetViewUp()), "view_angle": cam.GetViewAngle()}
+
+    def set_camera_state(self, state: dict) -> None:
+        cam = self.plotter.renderer.GetActiveCamera()
+        cam.SetPosition(*state["position"])
+        cam.SetFocalPoint(*state["focal_point"])
+        cam.SetViewUp(*state["view_up"])
+        cam.SetViewAngle(float(state.get("view_angle", 30.0)))
+        self.plotter.renderer.ResetCameraClippingRange()
+        self.request_render()
+
+    def set_side(self, side: str) -> None:
+        self.scene.set_side(side)
+        self._orientation_labels(side)
+        self.set_view(self.view)
+
+    # -- orientation marker -------------------------------------------------------------------------
+    def _add_orientation_marker(self) -> None:
+        self._axes_actor = vtk.vtkAxesActor()
+        self._axes_actor.SetShaftTypeToCylinder()
+        self._axes_actor.SetTotalLength(1.2, 1.2, 1.2)
+        for getter in (self._axes_actor.GetXAxisCaptionActor2D, self._axes_actor.GetYAxisCaptionActor2D,
+                       self._axes_actor.GetZAxisCaptionActor2D):
+            tp = getter().GetCaptionTextProperty()
+            tp.SetFontSize(14)
+            tp.BoldOn()
+            tp.ItalicOff()
+            tp.ShadowOff()
+            tp.SetColor(1, 1, 1)
+        self._orientation_labels(self.scene.side)
+        widget = vtk.vtkOrientationMarkerWidget()
+        widget.SetOrientationMarker(self._axes_actor)
+        widget.SetInteractor(self.plotter.iren.interactor)
+        widget.SetViewport(0.0, 0.0, 0.16, 0.22)
+        widget.SetEnabled(1)
+        widget.InteractiveOff()
+        self._marker = widget
+
+    def _orientation_labels(self, side: str) -> None:
+        self._axes_actor.SetXAxisLabelText("Anterior")
+        self._axes_actor.SetYAxisLabelText("Superior")
+        self._axes_actor.SetZAxisLabelText("Lateral" if side == "right" else "Medial")
+
+    # -- keys ---------------------------------------------------------------------------------------
+    def _disable_builtin_keys(self) -> None:
+        iren = self.plotter.iren
+        iren.clear_key_event_callbacks()
+        style = iren.interactor.GetInteractorStyle()
+        # An observer on the style replaces VTK's default OnChar/OnKeyPress handling (w, s, e, q, 3, f, ...).
+        for event in ("CharEvent", "KeyPressEvent", "KeyReleaseEvent"):
+            style.AddObserver(event, lambda *_: None)
+        self._style = style
+
+    # -- picking ----------------------------------------------------------------------------------
+    def _install_picking(self) -> None:
+        """Clicks and hovers are read from Qt events: VTK's camera style grabs the mouse while a
+        button is down, so VTK observers never see the release."""
+        self._picker = vtk.vtkCellPicker()
+        self._picker.SetTolerance(0.0005)
+        self._picker.PickFromListOn()
+        for actor in self.scene.actors.values():
+            self._picker.AddPickList(actor)
+        self._press_pos: QPoint | None = None
+        self.plotter.setMouseTracking(True)
+        self.plotter.installEventFilter(self)
+        self._hover_timer = QTimer(self)
+        self._hover_timer.setSingleShot(True)
+        self._hover_timer.setInterval(80)
+        self._hover_timer.timeout.connect(self._hover_pick)
+        self._hover_pos: QPoint | None = None
+        self.hovered: str = ""
+
+    def _to_display(self, pos: QPoint) -> tuple[int, int]:
+        """Qt widget position -> VTK display pixel (origin bottom-left, device pixels)."""
+        dpr = self.plotter.devicePixelRatioF() or 1.0
+        return int(round(pos.x() * dpr)), int(round((self.plotter.height() - 1 - pos.y()) * dpr))
+
+    def pick(self, x: int, y: int) -> str:
+        """Bone under display pixel (x, y) (VTK coordinates: origin bottom-left), or ''."""
+        if self._picker.Pick(x, y, 0, self.plotter.renderer):
+            return self.scene.bone_of_actor(self._picker.GetActor()) or ""
+        return ""
+
+    def eventFilter(self, obj, event):  # noqa: N802
+        kind = event.type()
+        if kind == QEvent.MouseButtonPress and event.button() == Qt.LeftButton:
+            self._press_pos = event.position().toPoint()
+        elif kind == QEvent.MouseButtonRelease and event.button() == Qt.LeftButton and self._press_pos is not None:
+            pos = event.position().toPoint()
+            moved = (pos - self._press_pos).manhattanLength()
+            self._press_pos = None
+            if moved <= CLICK_TOLERANCE_PX:
+                self.select(self.pick(*self._to_display(pos)))
+                self.bone_clicked.emit(self.scene.selected or "")
+        elif kind == QEvent.MouseMove and self._press_pos is None:
+            self._hover_pos = event.position().toPoint()
+            self._hover_timer.start()
+        elif kind == QEvent.Leave:
+            self._hover_timer.stop()
+        return False  # VTK still gets every event (orbit, zoom)
+
+    def select(self, bone: str | None) -> None:
+        self.scene.select(bone or None)
+        self.request_render()
+
+    def _hover_pick(self):
+        if self._hover_pos is None:
+            return
+        name = self.pick(*self._to_display(self._hover_pos))
+        if name != self.hovered:
+            self.hovered = name
+            self.bone_hovered.emit(name)
+        if name:
+            QToolTip.showText(self.plotter.mapToGlobal(self._hover_pos), self.rig.bone(name).label, self.plotter)
+        else:
+            QToolTip.hideText()
+
+    def display_position(self, world_xyz) -> tuple[int, int]:
+        """World point -> VTK display pixel (origin bottom-left), for tests and overlays."""
+        ren = self.plotter.renderer
+        ren.SetWorldPoint(*world_xyz, 1.0)
+        ren.WorldToDisplay()
+        x, y, _ = ren.GetDisplayPoint()
+        return int(round(x)), int(round(y))
+
+    def bone_centre(self, bone: str) -> np.ndarray:
+        b = self.scene.actors[bone].GetBounds()
+        return np.array([(b[0] + b[1]) / 2, (b[2] + b[3]) / 2, (b[4] + b[5]) / 2])
+
+    def close_view(self) -> None:
+        self._hover_timer.stop()
+        self.plotter.close()

@@ -1,0 +1,139 @@
+"""Talus benchmarks: print the speed and memory figures the issues set targets for.
+
+    python bench/run.py          # human-readable
+    python bench/run.py --json   # the same as JSON
+
+Figures (medians, all measured in this one run):
+  startup_s            process start -> first rendered frame of the window (target <= 3.0 s)
+  peak_rss_mb          peak resident memory of that process at its first frame
+  fk_ms                forward kinematics of all 28 bones for one pose
+  engine_ms            timeline frame -> pose -> all bone transforms
+  bare_render_ms       one VTK render of the window's scene at 1280x800 (no Qt, no pose change)
+  frame_ms             one playback frame in the window at 1280x800: pose + overlays + Qt repaint
+  frame_over_bare      frame_ms / bare_render_ms (target <= 1.1)
+  playback_fps         frames shown per second while playing in real time (target >= 25)
+  export_realtime_ratio clip duration / wall time of a 720p30 MP4 export with captions (target >= 1.0)
+
+The window figures need an X display; without one this script re-runs its window part under
+``xvfb-run``. Timed assertions are never made in the test suite: this script prints, people judge.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def median_ms(fn, n: int) -> float:
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1e3)
+    return statistics.median(times)
+
+
+def pure_figures() -> dict:
+    from app.anatomy import Kinematics, load_rig
+    from app.techniques.library import load_library
+    from app.techniques.timeline import Timeline
+
+    rig = load_rig()
+    kin = Kinematics(rig)
+    q = kin.pose_vector({"talocrural.dorsiflexion": 10, "subtalar.inversion": 8, "metatarsophalangeal_1.extension": 20})
+    kin.transforms(q)
+    fk = median_ms(lambda: kin.transforms(q), 2000)
+    tech = load_library(rig=rig).techniques[0]
+    tl = Timeline(tech, rig)
+    frames = iter(range(10**9))
+    engine = median_ms(lambda: tl.transforms(next(frames) % tl.n_frames), 2000)
+    return {"fk_ms": round(fk, 4), "engine_ms": round(engine, 4)}
+
+
+def display_env() -> tuple[list[str], dict]:
+    """A command prefix that provides an X display, and the environment to use."""
+    env = dict(os.environ, QT_API="pyside6")
+    if os.environ.get("DISPLAY"):
+        return [], env
+    if not shutil.which("xvfb-run"):
+        raise SystemExit("bench: no DISPLAY and no xvfb-run; run `bash dev.sh test` once to install xvfb")
+    return ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24"], env
+
+
+def startup_figures(runs: int = 3) -> dict:
+    prefix, env = display_env()
+    env["TALUS_EXIT_AFTER_FIRST_FRAME"] = "1"
+    cmd = prefix + [sys.executable, "-m", "app", "window"]
+    # xvfb-run itself takes time to start the server: measure it with a no-op and subtract it.
+    overhead = 0.0
+    if prefix:
+        o = []
+        for _ in range(runs):
+            t = time.time()
+            subprocess.run(prefix + [sys.executable, "-c", "pass"], env=env, capture_output=True)
+            o.append(time.time() - t)
+        overhead = statistics.median(o)
+    starts, rss = [], []
+    for _ in range(runs):
+        t0 = time.time()
+        r = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=ROOT, timeout=120)
+        line = next((ln for ln in r.stdout.splitlines() if ln.startswith("FIRST_FRAME")), None)
+        if line is None:
+            raise SystemExit(f"bench: the window did not report a first frame:\n{r.stdout}\n{r.stderr}")
+        _, t_first, mb = line.split()
+        starts.append(float(t_first) - t0)
+        rss.append(float(mb))
+    return {"startup_s": round(statistics.median(starts) - overhead, 3), "peak_rss_mb": round(max(rss), 1),
+            "startup_runs_s": [round(s - overhead, 3) for s in starts]}
+
+
+def window_figures() -> dict:
+    prefix, env = display_env()
+    r = subprocess.run(prefix + [sys.executable, str(Path(__file__).with_name("window_bench.py"))],
+                       env=env, capture_output=True, text=True, cwd=ROOT, timeout=600)
+    line = next((ln for ln in r.stdout.splitlines() if ln.startswith("{")), None)
+    if line is None:
+        raise SystemExit(f"bench: window benchmark failed:\n{r.stdout}\n{r.stderr}")
+    return json.loads(line)
+
+
+def export_figures() -> dict:
+    sys.path.insert(0, str(Path(__file__).parent))
+    from export_bench import measure_export_realtime_ratio
+
+    return measure_export_realtime_ratio()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ap.add_argument("--skip-export", action="store_true", help="leave out the video export figure")
+    args = ap.parse_args()
+    figures = {}
+    figures.update(pure_figures())
+    figures.update(startup_figures())
+    figures.update(window_figures())
+    if not args.skip_export:
+        figures.update(export_figures())
+    if args.json:
+        print(json.dumps(figures, indent=2))
+    else:
+        targets = {"startup_s": "<= 3.0 s", "fk_ms": "well under 1 ms", "engine_ms": "< 0.5 ms",
+                   "frame_over_bare": "<= 1.1", "playback_fps": ">= 25", "export_realtime_ratio": ">= 1.0"}
+        for k, v in figures.items():
+            print(f"{k:24s} {v!s:>12}   {targets.get(k, '')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""Window part of the benchmark (needs an X display; bench/run.py provides one). Prints one JSON line.
+
+bare_render_ms: ``vtkRenderWindow.Render()`` of the window's own scene, nothing else.
+frame_ms: what one playback frame costs in the window: ``player.set_frame(n)`` (timeline pose, actor
+matrices, overlays, panels) and the Qt repaint that renders it, measured until that render is done.
+renders_per_frame: VTK renders counted per shown frame (must be 1.0).
+playback_fps: distinct frames shown per second while the player runs on its own timer for 4 s.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("QT_API", "pyside6")
+
+from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from app.ui.app import create_window, make_application  # noqa: E402
+
+VIEW_SIZE = (1280, 800)
+
+
+def main() -> None:
+    app = make_application()
+    settings = QSettings(str(Path("/tmp") / f"talus-bench-{os.getpid()}.ini"), QSettings.IniFormat)
+    win, _ = create_window(settings=settings)
+    win.show()
+    tech = win.techniques[0]
+    win.open_technique(tech.id)
+    # make the 3D view exactly 1280x800
+    win.view.plotter.setFixedSize(*VIEW_SIZE)
+    for _ in range(30):
+        app.processEvents()
+        time.sleep(0.01)
+    rw = win.view.plotter.ren_win
+    assert tuple(rw.GetSize()) == VIEW_SIZE, rw.GetSize()
+    player = win.player
+    n = player.n_frames
+
+    def wait_render(count):
+        deadline = time.perf_counter() + 2.0
+        while win.view.render_count <= count and time.perf_counter() < deadline:
+            app.processEvents()
+
+    # warm up
+    for f in range(10):
+        c = win.view.render_count
+        player.set_frame(f)
+        wait_render(c)
+
+    bare = []
+    for _ in range(40):
+        t = time.perf_counter()
+        rw.Render()
+        bare.append((time.perf_counter() - t) * 1e3)
+    app.processEvents()
+
+    frame_times, renders = [], []
+    for i in range(60):
+        f = (i * 7 + 3) % n
+        c = win.view.render_count
+        t = time.perf_counter()
+        player.set_frame(f)
+        wait_render(c)
+        frame_times.append((time.perf_counter() - t) * 1e3)
+        app.processEvents()  # anything left over would show up as an extra render
+        renders.append(win.view.render_count - c)
+
+    shown = []
+    player.frame_changed.connect(lambda fr: shown.append(fr))
+    player.set_frame(0)
+    player.set_loop(True)
+    c0 = win.view.render_count
+    player.play()
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < 4.0:
+        app.processEvents()
+    elapsed = time.perf_counter() - t0
+    player.pause()
+    rendered = win.view.render_count - c0
+    win.close()
+    QApplication.processEvents()
+    b = statistics.median(bare)
+    fm = statistics.median(frame_times)
+    print(json.dumps({"bare_render_ms": round(b, 2), "frame_ms": round(fm, 2), "frame_over_bare": round(fm / b, 3),
+                      "renders_per_frame": round(statistics.mean(renders), 3),
+                      "playback_fps": round(len(shown) / elapsed, 1), "playback_renders_per_s": round(rendered / elapsed, 1),
+                      "technique": tech.id, "view_size": list(VIEW_SIZE)}))
+
+
+if __name__ == "__main__":
+    main()
