@@ -48,7 +48,7 @@ def inside(surface, points):
     poly = pv.PolyData(np.asarray(points, float))
     surf = pv.PolyData(np.asarray(surface.vertices, float), np.hstack([np.full((len(surface.faces), 1), 3), surface.faces]).ravel())
     sel = poly.select_interior_points(surf, check_surface=False)
-    return np.asarray(sel.point_data["SelectedPoints"]).astype(bool)
+    return np.asarray(sel.point_data["selected_points"]).astype(bool)
 
 
 def test_no_bone_enters_another_at_the_neutral_pose(meshes):
