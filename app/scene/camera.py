@@ -21,6 +21,11 @@ VIEWS: dict[str, tuple[str, tuple[float, float, float], tuple[float, float, floa
 }
 
 
+#: how close each preset frames the foot (the bounding sphere is loose around a long, flat foot)
+VIEW_ZOOM = {"lateral": 1.5, "medial": 1.5, "dorsal": 1.22, "plantar": 1.22, "anterior": 1.15,
+             "posterior": 1.15, "three_quarter": 1.25}
+
+
 def view_vectors(view: str, side: str = "right") -> tuple[np.ndarray, np.ndarray]:
     """Unit direction to the camera and view-up for ``view`` on ``side``."""
     _, direction, up = VIEWS[view]
@@ -31,7 +36,9 @@ def view_vectors(view: str, side: str = "right") -> tuple[np.ndarray, np.ndarray
 
 
 def apply_view(renderer, view: str, side: str, bounds, *, zoom: float = 1.0) -> None:
-    """Point the renderer's camera at ``bounds`` from ``view`` and fit it (no render)."""
+    """Point the renderer's camera at ``bounds`` from ``view`` and fit it (no render).
+
+    ``zoom`` multiplies the preset's own framing (:data:`VIEW_ZOOM`)."""
     d, up = view_vectors(view, side)
     b = np.asarray(bounds, float)
     centre = np.array([(b[0] + b[1]) / 2, (b[2] + b[3]) / 2, (b[4] + b[5]) / 2])
@@ -40,7 +47,7 @@ def apply_view(renderer, view: str, side: str, bounds, *, zoom: float = 1.0) -> 
     cam.SetPosition(*(centre + d * 800.0))
     cam.SetViewUp(*up)
     renderer.ResetCamera(*b)
-    cam.Zoom(zoom)
+    cam.Zoom(zoom * VIEW_ZOOM[view])
     renderer.ResetCameraClippingRange()
 
 

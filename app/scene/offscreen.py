@@ -40,7 +40,7 @@ class OffscreenStage:
         self.plotter.show(auto_close=False)
 
     def fit_view(self, view: str, bounds=None) -> None:
-        apply_view(self.plotter.renderer, view, self.side, bounds or self.scene.bounds(), zoom=1.3)
+        apply_view(self.plotter.renderer, view, self.side, bounds or self.scene.bounds())
 
     def set_caption(self, text: str | None, *, font_size: int = 14, position: str = "lower_left") -> None:
         if self.caption_actor is not None:
@@ -84,8 +84,13 @@ def render_still(output: str | Path, *, view: str = "three_quarter", size=(1280,
             tl = Timeline(tech, stage.rig, magnify=magnify)
             if not 0 <= frame < tl.n_frames:
                 raise TalusError(f"technique {technique!r} has frames 0-{tl.n_frames - 1}; frame {frame} is outside")
+            from app.scene.overlays import TechniqueOverlays
+
             stage.scene.set_roles(tech.worked_bones, tech.stabilised_bones)
-            stage.scene.set_transforms(tl.transforms(frame))
+            W = tl.transforms(frame)
+            stage.scene.set_transforms(W)
+            overlays = TechniqueOverlays(stage.plotter, stage.rig, tech, side=side, bone_centres=stage.scene.bind_centres())
+            overlays.set_transforms(W)
             span = tl.phases[tl.phase_index(frame)]
             caption = f"{tech.name} - {span.name} - frame {frame}/{tl.n_frames - 1}\n{caption}"
         stage.set_caption(caption, font_size=12)

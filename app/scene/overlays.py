@@ -36,13 +36,18 @@ def _actor(mesh: pv.PolyData, rgb, *, opacity: float = 1.0) -> vtk.vtkActor:
     return actor
 
 
-def contact_geometry(point, direction) -> tuple[pv.PolyData, pv.PolyData]:
-    """A marker sphere on the contact point and an arrow pointing the way the force acts."""
+def contact_geometry(point, direction, outward=None) -> tuple[pv.PolyData, pv.PolyData]:
+    """A marker sphere on the contact point and an arrow showing the way the force acts.
+
+    The arrow stands just off the bone (``outward``: a unit vector away from the bone) so that it is
+    never hidden inside it.
+    """
     point = np.asarray(point, float)
     d = np.asarray(direction, float)
     d = d / (np.linalg.norm(d) or 1.0)
+    off = np.zeros(3) if outward is None else np.asarray(outward, float) * 9.0
     sphere = pv.Sphere(radius=4.0, center=point, theta_resolution=16, phi_resolution=12)
-    arrow = pv.Arrow(start=point + d * 5.0, direction=d, scale=ARROW_LENGTH_MM, tip_length=0.3,
+    arrow = pv.Arrow(start=point + off - d * ARROW_LENGTH_MM * 0.4, direction=d, scale=ARROW_LENGTH_MM, tip_length=0.3,
                      tip_radius=0.12, shaft_radius=0.045, tip_resolution=16, shaft_resolution=12)
     return sphere.triangulate(), arrow.triangulate()
 
@@ -50,14 +55,18 @@ def contact_geometry(point, direction) -> tuple[pv.PolyData, pv.PolyData]:
 class TechniqueOverlays:
     """Contacts and joint axes of one technique in one plotter."""
 
-    def __init__(self, plotter, rig, technique, *, side: str = "right"):
+    def __init__(self, plotter, rig, technique, *, side: str = "right", bone_centres=None):
         self.plotter = plotter
         self.rig = rig
         self.side = side
         self.contact_actors: list[tuple[str, vtk.vtkActor]] = []
         self.axis_actors: list[tuple[str, vtk.vtkActor]] = []
         for contact in technique.contacts:
-            sphere, arrow = contact_geometry(contact.point_mm, contact.direction)
+            outward = None
+            if bone_centres is not None and contact.bone in bone_centres:
+                v = np.asarray(contact.point_mm) - bone_centres[contact.bone]
+                outward = v / (np.linalg.norm(v) or 1.0)
+            sphere, arrow = contact_geometry(contact.point_mm, contact.direction, outward)
             rgb = HAND_RGB.get(contact.hand, HAND_RGB["both"])
             for mesh in (sphere, arrow):
                 self.contact_actors.append((contact.bone, self._add(mesh, rgb)))

@@ -221,6 +221,10 @@ class SkeletonScene:
     def bone_of_actor(self, actor) -> str | None:
         return self._bone_of.get(id(actor)) if actor is not None else None
 
+    def bind_centres(self) -> dict[str, np.ndarray]:
+        """Centre of each bone's bounding box in the bind pose (right-foot frame, mm)."""
+        return {n: np.asarray(m.center) for n, m in self._meshes["right"].items()}
+
     def bounds(self) -> tuple[float, float, float, float, float, float]:
         b = np.array([a.GetBounds() for a in self.actors.values()])
         return (b[:, 0].min(), b[:, 1].max(), b[:, 2].min(), b[:, 3].max(), b[:, 4].min(), b[:, 5].max())

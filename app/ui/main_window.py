@@ -101,7 +101,7 @@ class MainWindow(QMainWindow):
         self.readout = CoordinateReadout(self.player)
         self.readout_dock = self._dock("Joint coordinates", self.readout, Qt.BottomDockWidgetArea)
         self.splitDockWidget(self.transport_dock, self.readout_dock, Qt.Vertical)
-        self.resizeDocks([self.browser_dock], [260], Qt.Horizontal)
+        self.resizeDocks([self.browser_dock], [330], Qt.Horizontal)
         self.resizeDocks([self.cue_dock, self.info_dock], [320, 320], Qt.Horizontal)
         self.resizeDocks([self.readout_dock], [190], Qt.Vertical)
 
@@ -131,7 +131,7 @@ class MainWindow(QMainWindow):
 
         b = np.array([self.view.scene.actors[n].GetBounds() for n in bones if n in self.view.scene.actors])
         bounds = (b[:, 0].min(), b[:, 1].max(), b[:, 2].min(), b[:, 3].max(), b[:, 4].min(), b[:, 5].max())
-        self.view.frame_bounds(bounds, REGION_VIEW.get(tech.region, "three_quarter"), zoom=1.0)
+        self.view.frame_bounds(bounds, REGION_VIEW.get(tech.region, "three_quarter"), zoom=0.8)
 
     def _on_technique(self, tech) -> None:
         scene = self.view.scene
@@ -150,7 +150,8 @@ class MainWindow(QMainWindow):
         if self.overlays is not None:
             self.overlays.remove()
         tech = self.player.technique
-        self.overlays = TechniqueOverlays(self.view.plotter, self.rig, tech, side=self.view.scene.side) if tech else None
+        self.overlays = (TechniqueOverlays(self.view.plotter, self.rig, tech, side=self.view.scene.side,
+                                          bone_centres=self.view.scene.bind_centres()) if tech else None)
         if self.overlays is not None:
             self.overlays.set_visible(contacts=self.actions["show_contacts"].isChecked(),
                                       axes=self.actions["show_axes"].isChecked())
@@ -463,7 +464,7 @@ class MainWindow(QMainWindow):
                 stage.scene.set_ghost(True, list(scene.ghost_actors))
             tech = self.player.technique
             if tech is not None and self.overlays is not None:
-                ov = TechniqueOverlays(stage.plotter, self.rig, tech, side=scene.side)
+                ov = TechniqueOverlays(stage.plotter, self.rig, tech, side=scene.side, bone_centres=scene.bind_centres())
                 ov.set_transforms(scene.transforms)
                 ov.set_visible(contacts=self.actions["show_contacts"].isChecked(),
                                axes=self.actions["show_axes"].isChecked())

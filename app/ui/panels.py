@@ -358,6 +358,9 @@ class CoordinateReadout(QWidget):
         self.table.setHorizontalHeaderLabels(["Coordinate", "Value", "Normal range"])
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeToContents)
+        self.table.setWordWrap(False)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setFocusPolicy(Qt.NoFocus)
         pg.setConfigOptions(antialias=False, background="#20242b", foreground="#d0d4dc")
@@ -402,7 +405,6 @@ class CoordinateReadout(QWidget):
             self.table.setItem(row, 0, item)
             self.table.setItem(row, 1, QTableWidgetItem(""))
             self.table.setItem(row, 2, QTableWidgetItem(f"{c.range[0]:g} to {c.range[1]:g} {c.unit}"))
-        self.table.resizeColumnsToContents()
         self.plot.setLabel("left", "deg / mm")
 
     def _on_frame(self, frame: int) -> None:

@@ -67,13 +67,13 @@ class SkeletonView(QWidget):
         if view not in VIEWS:
             raise ValueError(view)
         self.view = view
-        apply_view(self.plotter.renderer, view, self.scene.side, self.scene.bounds(), zoom=1.1)
+        apply_view(self.plotter.renderer, view, self.scene.side, self.scene.bounds())
         self.request_render()
 
     def reset_view(self) -> None:
         self.set_view(self.view)
 
-    def frame_bounds(self, bounds, view: str | None = None, zoom: float = 1.1) -> None:
+    def frame_bounds(self, bounds, view: str | None = None, zoom: float = 1.0) -> None:
         """Turn the camera to ``view`` and fit ``bounds`` (a region of the foot)."""
         if view:
             self.view = view
