@@ -89,6 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--format", choices=("csv", "json", "mot"), default="csv")
     k.add_argument("--magnify", type=float, default=None, help="multiply accessory motion (default: true size)")
     k.add_argument("--library", help="techniques file (default: the bundled library)")
+
+    from app.export.video import add_export_arguments
+
+    add_export_arguments(sub.add_parser("export", help="export a technique as MP4, GIF or PNG frames (no display needed)"))
     return p
 
 
@@ -120,6 +124,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from app.techniques.commands import run_check
 
             return run_check(args.file, sys.stdout)
+        if command == "export":
+            from app.export.video import run_export
+
+            return run_export(args)
         if command == "kinematics":
             from app.techniques.commands import run_kinematics
 

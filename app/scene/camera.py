@@ -26,6 +26,23 @@ VIEW_ZOOM = {"lateral": 1.5, "medial": 1.5, "dorsal": 1.22, "plantar": 1.22, "an
              "posterior": 1.15, "three_quarter": 1.25}
 
 
+MIN_REGION_MM = 110.0
+
+#: the preset that shows each region of the foot best
+REGION_VIEW = {"ankle": "medial", "hindfoot": "medial", "midfoot": "medial", "forefoot": "dorsal", "toes": "three_quarter"}
+
+
+def technique_bounds(scene, technique):
+    """Bounds (mm) of the bones a technique works on and holds still, to frame the camera on them."""
+    bones = set(technique.worked_bones) | set(technique.stabilised_bones)
+    b = np.array([scene.actors[n].GetBounds() for n in bones if n in scene.actors])
+    lo = np.array([b[:, 0].min(), b[:, 2].min(), b[:, 4].min()])
+    hi = np.array([b[:, 1].max(), b[:, 3].max(), b[:, 5].max()])
+    centre, half = (lo + hi) / 2, np.maximum((hi - lo) / 2, MIN_REGION_MM / 2)  # a toe alone needs context
+    lo, hi = centre - half, centre + half
+    return (lo[0], hi[0], lo[1], hi[1], lo[2], hi[2])
+
+
 def view_vectors(view: str, side: str = "right") -> tuple[np.ndarray, np.ndarray]:
     """Unit direction to the camera and view-up for ``view`` on ``side``."""
     _, direction, up = VIEWS[view]

@@ -49,6 +49,9 @@ class OffscreenStage:
         if text:
             self.caption_actor = self.plotter.add_text(text, position=position, font_size=font_size,
                                                        color="white", shadow=True)
+            prop = self.caption_actor.GetTextProperty()
+            prop.SetBackgroundColor(0.06, 0.07, 0.09)
+            prop.SetBackgroundOpacity(0.65)
 
     def render(self) -> np.ndarray:
         """Render once and return the frame as an (h, w, 3) uint8 array."""

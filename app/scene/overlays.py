@@ -79,7 +79,7 @@ class TechniqueOverlays:
                     length = 70.0 if j.parent in ("tibia", "talus", "calcaneus") else 34.0
                     line = pv.Cylinder(center=d.point_mm, direction=d.axis, radius=0.9, height=length,
                                        resolution=12).triangulate()
-                    self.axis_actors.append((j.parent, self._add(line, AXIS_RGB, opacity=0.9)))
+                    self.axis_actors.append((j.parent, self._add(line, AXIS_RGB)))  # opaque: a translucent actor adds a depth-peeling pass
                     break  # the principal axis of the joint
         self.set_transforms(np.tile(np.eye(4), (len(rig.bones), 1, 1)))
 

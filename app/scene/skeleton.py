@@ -27,22 +27,22 @@ MOVED_RGB = (0.96, 0.63, 0.36)
 STABILISED_RGB = (0.55, 0.72, 0.92)
 SELECTED_RGB = (1.00, 0.90, 0.25)
 GHOST_RGB = (0.75, 0.80, 0.88)
-BACKGROUND_TOP = "#4a5363"
-BACKGROUND_BOTTOM = "#1c2027"
+BACKGROUND = "#2a303a"
 
 
 def style_plotter(plotter: pv.Plotter) -> None:
-    """The Talus look: a dark gradient (bones read well on a projector) and one headlight.
+    """The Talus look: a plain dark slate background (bones read well on a projector), one headlight.
 
-    Measured on this software renderer at 1280x800 (bench/run.py, /tmp experiments): pyvista's default
-    8x MSAA costs 3x (148 vs 50 ms), its five-light kit 1.5x against one headlight (50 vs 33 ms),
-    FXAA +60 % (and renders black through EGL). So: no MSAA, no FXAA, one headlight, and a material
-    with some ambient and specular light so the bones keep their shape.
+    Measured on this software renderer at 1280x800: pyvista's default 8x MSAA costs 3x (148 vs 50 ms),
+    its five-light kit 1.5x against one headlight (50 vs 33 ms), FXAA +60 % (and renders black through
+    EGL), a gradient background +4 ms, one translucent actor a depth-peeling pass (+8 ms). So: no MSAA,
+    no FXAA, one headlight, a flat background, opaque overlays, and a material with some ambient and
+    specular light so the bones keep their shape.
     """
     plotter.ren_win.SetMultiSamples(0)
     plotter.remove_all_lights()
     plotter.add_light(pv.Light(light_type="headlight"))
-    plotter.set_background(BACKGROUND_BOTTOM, top=BACKGROUND_TOP)
+    plotter.set_background(BACKGROUND)
 
 
 class MeshError(TalusError):

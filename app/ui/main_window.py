@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (QDialog, QDockWidget, QFileDialog, QInputDialog, 
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from app.anatomy import Rig
+from app.scene.camera import REGION_VIEW, technique_bounds
 from app.ui.actions import MENUS, build_actions, shortcut_rows, spec
 from app.ui.panels import BoneInfo, CoordinateReadout, CuePanel, TechniqueBrowser, TransportBar
 from app.ui.player import PlaybackController
 from app.ui.view3d import SkeletonView
 
-REGION_VIEW = {"ankle": "medial", "hindfoot": "medial", "midfoot": "medial", "forefoot": "dorsal", "toes": "three_quarter"}
 
 
 class MainWindow(QMainWindow):
@@ -126,12 +126,8 @@ class MainWindow(QMainWindow):
         tech = self.player.technique
         if tech is None:
             return
-        bones = set(tech.moved_bones) | set(tech.stabilised_bones)
-        import numpy as np
-
-        b = np.array([self.view.scene.actors[n].GetBounds() for n in bones if n in self.view.scene.actors])
-        bounds = (b[:, 0].min(), b[:, 1].max(), b[:, 2].min(), b[:, 3].max(), b[:, 4].min(), b[:, 5].max())
-        self.view.frame_bounds(bounds, REGION_VIEW.get(tech.region, "three_quarter"), zoom=0.8)
+        bounds = technique_bounds(self.view.scene, tech)
+        self.view.frame_bounds(bounds, REGION_VIEW.get(tech.region, "three_quarter"), zoom=0.85)
 
     def _on_technique(self, tech) -> None:
         scene = self.view.scene

@@ -1,0 +1,1 @@
+"""Video and frame export (off screen, no display needed)."""

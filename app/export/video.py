@@ -1,0 +1,306 @@
+"""Export a technique as MP4, GIF or numbered PNG frames, off screen (no display needed).
+
+Output frame k shows technique time ``start + k * speed / fps``: a fixed frame rate whatever the
+machine's speed, so slow motion (``speed < 1``) is smooth, with every frame rendered. Each frame is
+rendered once (no MSAA, no FXAA) by an :class:`~app.scene.offscreen.OffscreenStage`; the encoder
+(imageio-ffmpeg's own ffmpeg, libx264) works on a background thread while the next frame renders.
+
+Atomic: everything is written to a temporary name beside the target and renamed at the end; a
+cancelled or failed export removes it, so no half-written file is ever left behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import os
+import queue
+import shutil
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from app.errors import TalusError
+
+
+class ExportCancelled(TalusError):
+    """The user cancelled; nothing was written."""
+
+
+@dataclass(frozen=True)
+class ExportPlan:
+    """What will be rendered: technique times (s, expanded timeline) of every output frame."""
+
+    times_s: np.ndarray
+    fps: float
+
+    @property
+    def n_frames(self) -> int:
+        return len(self.times_s)
+
+    @property
+    def duration_s(self) -> float:
+        return self.n_frames / self.fps
+
+
+def resolve_time(value: str | float | None, timeline, *, end: bool) -> float:
+    """``--from``/``--to``: seconds, or a phase name (its start for --from, its end for --to)."""
+    if value is None:
+        return timeline.duration_s if end else 0.0
+    try:
+        t = float(value)
+    except (TypeError, ValueError):
+        span = timeline.phase_named(str(value))
+        if span is None:
+            names = ", ".join(f"'{p.name}'" for p in timeline.phases)
+            raise TalusError(f"technique '{timeline.technique.id}' has no phase '{value}'; phases: {names}") from None
+        return span.end_s if end else span.start_s
+    if not 0.0 <= t <= timeline.duration_s + 1e-9:
+        raise TalusError(f"time {t:g} s is outside the technique (0 to {timeline.duration_s:g} s)")
+    return t
+
+
+def plan_export(timeline, *, fps: float = 30.0, start_s: float = 0.0, end_s: float | None = None,
+                speed: float = 1.0, loops: int = 1) -> ExportPlan:
+    end_s = timeline.duration_s if end_s is None else end_s
+    if not (0 < fps <= 120):
+        raise TalusError(f"--fps must be between 0 and 120, not {fps:g}")
+    if not (0 < speed <= 4):
+        raise TalusError(f"--speed must be above 0 and at most 4, not {speed:g}")
+    if loops < 1:
+        raise TalusError(f"--loops must be 1 or more, not {loops}")
+    if end_s <= start_s:
+        raise TalusError(f"the clip must end after it starts (from {start_s:g} s to {end_s:g} s)")
+    span = end_s - start_s
+    per_loop = max(1, int(round(span / speed * fps)))
+    k = np.arange(per_loop)
+    one = start_s + k * speed / fps
+    times = np.concatenate([one] * loops) if loops > 1 else one
+    return ExportPlan(np.minimum(times, end_s), fps)
+
+
+def _kind(output: str | Path) -> str:
+    s = str(output)  # before Path() drops a trailing slash
+    if s.endswith(("/", os.sep)) or Path(s).is_dir():
+        return "frames"
+    suffix = Path(s).suffix.lower()
+    if suffix in (".mp4", ".gif"):
+        return suffix[1:]
+    raise TalusError(f"{output}: give a name ending in .mp4 or .gif, or a folder ending in / for PNG frames")
+
+
+def _check_output(output: Path, kind: str) -> Path:
+    target = output if kind != "frames" else Path(str(output).rstrip("/" + os.sep) or ".")
+    folder = target.parent
+    if not folder.exists():
+        raise TalusError(f"{target}: folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise TalusError(f"{target}: folder {folder} is not writable")
+    return target
+
+
+def export_technique(technique, rig, output: str | Path, *, size=(1280, 720), fps: float = 30.0,
+                     view: str | None = None, start=None, end=None, loops: int = 1, speed: float = 1.0,
+                     captions: bool = False, side: str = "right", magnify: float | None = None,
+                     progress: Callable[[int, int], None] | None = None,
+                     cancel: Callable[[], bool] | None = None, meshes=None) -> Path:
+    """Render ``technique`` to ``output`` (.mp4, .gif or a folder of PNGs); return the written path."""
+    from app.scene.camera import VIEWS
+    from app.techniques.timeline import Timeline
+
+    w, h = size
+    if w <= 0 or h <= 0 or w % 2 or h % 2:
+        raise TalusError(f"size {w}x{h}: width and height must be positive and even")
+    from app.scene.camera import REGION_VIEW, apply_view, technique_bounds
+
+    view = view or REGION_VIEW.get(technique.region, "three_quarter")
+    if view not in VIEWS:
+        raise TalusError(f"unknown view '{view}'; choose one of {', '.join(VIEWS)}")
+    kind = _kind(output)
+    output = Path(output)
+    target = _check_output(output, kind)
+    tl = Timeline(technique, rig, magnify=magnify)
+    plan = plan_export(tl, fps=fps, start_s=resolve_time(start, tl, end=False), end_s=resolve_time(end, tl, end=True),
+                       speed=speed, loops=loops)
+    frame_of = np.clip(np.round(plan.times_s * tl.fps).astype(int), 0, tl.n_frames - 1)
+
+    tmp = target.with_name(f".{target.stem}.part-{os.getpid()}{target.suffix}")  # keeps .mp4/.gif for the encoder
+    writer = None
+    stage = None
+    try:
+        from app.scene.offscreen import OffscreenStage
+        from app.scene.overlays import TechniqueOverlays
+
+        stage = OffscreenStage((w, h), side=side, view=view, rig=rig, meshes=meshes)
+        stage.scene.set_roles(technique.worked_bones, technique.stabilised_bones)
+        apply_view(stage.plotter.renderer, view, side, technique_bounds(stage.scene, technique), zoom=0.85)
+        overlays = TechniqueOverlays(stage.plotter, rig, technique, side=side, bone_centres=stage.scene.bind_centres())
+        writer = _Writer(kind, tmp, plan.fps)
+        phase_shown = -1
+        for k, f in enumerate(frame_of):
+            if cancel is not None and cancel():
+                raise ExportCancelled("export cancelled; nothing was written")
+            W = tl.transforms(int(f))
+            stage.scene.set_transforms(W)
+            overlays.set_transforms(W)
+            if captions:
+                ph = tl.phase_index(int(f))
+                if ph != phase_shown:
+                    span = tl.phases[ph]
+                    import textwrap
+
+                    width = max(30, w // max(8, h // 40))
+                    cue = "\n".join(textwrap.wrap(span.cue, width))
+                    stage.set_caption(f"{technique.name} - {span.index + 1}. {span.name}\n{cue}",
+                                      font_size=max(10, h // 52), position="lower_left")
+                    phase_shown = ph
+            writer.put(stage.render())
+            if progress is not None:
+                progress(k + 1, plan.n_frames)
+        writer.close()
+        writer = None
+        if kind == "frames" and target.exists():
+            if any(target.iterdir()):
+                raise TalusError(f"{target}: folder exists and is not empty; choose a new folder for the frames")
+            target.rmdir()
+        os.replace(tmp, target)
+        return target
+    except OSError as exc:
+        reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+        raise TalusError(f"{target}: export failed ({reason}); nothing was written") from None
+    finally:
+        if writer is not None:
+            writer.abort()
+        if stage is not None:
+            stage.close()
+        if tmp.exists():
+            shutil.rmtree(tmp) if tmp.is_dir() else tmp.unlink()
+
+
+class _Writer:
+    """Encodes frames on a background thread (the next frame renders meanwhile)."""
+
+    def __init__(self, kind: str, path: Path, fps: float):
+        import imageio.v2 as imageio
+
+        self.kind, self.path = kind, path
+        self.q: queue.Queue = queue.Queue(maxsize=4)
+        self.error: BaseException | None = None
+        self.count = 0
+        if kind == "mp4":
+            self.w = imageio.get_writer(str(path), format="FFMPEG", fps=fps, codec="libx264", quality=None,
+                                        pixelformat="yuv420p", macro_block_size=2,
+                                        output_params=["-preset", "veryfast", "-crf", "20", "-f", "mp4"])
+        elif kind == "gif":
+            self.w = imageio.get_writer(str(path), format="GIF", mode="I", duration=1.0 / fps, loop=0)
+        else:
+            path.mkdir()
+            self.w = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        import imageio.v3 as iio
+
+        while True:
+            item = self.q.get()
+            if item is None:
+                return
+            if self.error is not None:
+                continue
+            try:
+                if self.w is not None:
+                    self.w.append_data(item)
+                else:
+                    iio.imwrite(self.path / f"frame_{self.count:05d}.png", item)
+                self.count += 1
+            except BaseException as exc:  # noqa: BLE001 - reported on the main thread
+                self.error = exc
+
+    def put(self, img: np.ndarray) -> None:
+        if self.error is not None:
+            self._raise()
+        self.q.put(np.ascontiguousarray(img[..., :3]))
+
+    def _raise(self):
+        err = self.error
+        if isinstance(err, OSError):
+            raise err
+        raise OSError(errno.EIO, f"encoder failed: {err}")
+
+    def close(self) -> None:
+        self.q.put(None)
+        self.thread.join()
+        if self.w is not None:
+            self.w.close()
+        if self.error is not None:
+            self._raise()
+
+    def abort(self) -> None:
+        self.q.put(None)
+        self.thread.join(timeout=30)
+        if self.w is not None:
+            try:
+                self.w.close()
+            except Exception:  # noqa: BLE001 - the file is removed anyway
+                pass
+
+
+def add_export_arguments(p: argparse.ArgumentParser) -> None:
+    from app.cli import VIEWS, size_arg
+
+    p.add_argument("technique", help="technique id (see talus list)")
+    p.add_argument("-o", "--output", required=True, help="clip.mp4, clip.gif, or frames/ for numbered PNGs")
+    p.add_argument("--size", type=size_arg, default=(1280, 720), help="WIDTHxHEIGHT, even numbers (default 1280x720)")
+    p.add_argument("--fps", type=float, default=30.0, help="frames per second of the output (default 30)")
+    p.add_argument("--view", choices=VIEWS, default=None, help="camera preset (default: the one that suits the technique's region)")
+    p.add_argument("--from", dest="start", help="phase name or seconds to start at")
+    p.add_argument("--to", dest="end", help="phase name or seconds to stop at")
+    p.add_argument("--loops", type=int, default=1, help="play the span this many times")
+    p.add_argument("--speed", type=float, default=1.0, help="0.5 = half speed (smooth slow motion), up to 4")
+    p.add_argument("--captions", action="store_true", help="burn the active cue into the frames")
+    p.add_argument("--side", choices=("right", "left"), default="right")
+    p.add_argument("--magnify", type=float, default=None, help="display magnification of accessory motion (1-10)")
+    p.add_argument("--library", help="techniques file (default: the bundled library)")
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from app.anatomy import load_rig
+    from app.techniques.library import load_library
+
+    rig = load_rig()
+    result = load_library(args.library, rig=rig)
+    tech = result.technique(args.technique)
+    if tech is None:
+        raise TalusError(f"no technique '{args.technique}' in {args.library or 'the bundled library'}; see talus list")
+    tty = sys.stderr.isatty()
+    last = [-1]
+
+    def progress(done: int, total: int) -> None:
+        pct = int(100 * done / total)
+        if tty:
+            bar = "#" * (pct // 4)
+            sys.stderr.write(f"\rexporting {tech.id}: [{bar:<25}] {pct:3d}% ({done}/{total} frames)")
+            if done == total:
+                sys.stderr.write("\n")
+        elif pct // 25 != last[0] or done == total:
+            last[0] = pct // 25
+            sys.stderr.write(f"exporting {tech.id}: {pct}% ({done}/{total} frames)\n")
+        sys.stderr.flush()
+
+    path = export_technique(tech, rig, args.output, size=args.size, fps=args.fps, view=args.view, start=args.start,
+                            end=args.end, loops=args.loops, speed=args.speed, captions=args.captions, side=args.side,
+                            magnify=args.magnify, progress=progress)
+    print(f"wrote {path}")
+    return 0
+
+
+def frames_expected(duration_s: float, fps: float, speed: float = 1.0, loops: int = 1) -> int:
+    return max(1, int(round(duration_s / speed * fps))) * loops
+
+
+__all__ = ["ExportCancelled", "add_export_arguments", "export_technique", "frames_expected", "plan_export", "run_export"]
