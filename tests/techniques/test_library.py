@@ -183,3 +183,14 @@ def test_check_prints_every_problem_and_exits_1(tmp_path, bundled, capsys):
 def test_check_passes_the_bundled_file(capsys):
     assert run_check(str(TECHNIQUES_PATH)) == 0
     assert "OK" in capsys.readouterr().out
+
+
+def test_the_worked_example_of_the_format_reference_is_valid(tmp_path, rig):
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "techniques-format.md").read_text()
+    example = doc.split("## A worked example")[1].split("```json")[1].split("```")[0]
+    p = tmp_path / "mine.json"
+    p.write_text(example)
+    result = load_library(p, rig=rig)
+    assert result.problems == [] and [t.id for t in result.techniques] == ["hallux-flexion"]
