@@ -278,11 +278,20 @@ def run_export(args: argparse.Namespace) -> int:
     if tech is None:
         raise TalusError(f"no technique '{args.technique}' in {args.library or 'the bundled library'}; see talus list")
     tty = sys.stderr.isatty()
+    machine = bool(os.environ.get("TALUS_PROGRESS_LINES"))  # the window's export dialog reads these
     last = [-1]
+    import signal
+
+    def stop(_sig, _frame):  # the window cancels with SIGTERM: unwind so the temporary file is removed
+        raise ExportCancelled("export cancelled; nothing was written")
+
+    signal.signal(signal.SIGTERM, stop)
 
     def progress(done: int, total: int) -> None:
         pct = int(100 * done / total)
-        if tty:
+        if machine:
+            sys.stderr.write(f"PROGRESS {done} {total}\n")
+        elif tty:
             bar = "#" * (pct // 4)
             sys.stderr.write(f"\rexporting {tech.id}: [{bar:<25}] {pct:3d}% ({done}/{total} frames)")
             if done == total:

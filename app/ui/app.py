@@ -27,10 +27,19 @@ def create_window(*, side=None, technique=None, library=None, settings=None):
 
     from app import TECHNIQUES_PATH
 
+    import json
+
+    from PySide6.QtCore import QSettings
+
     rig = load_rig()
     meshes = load_bone_meshes(rig)
-    paths = [TECHNIQUES_PATH] + ([library] if library else [])
-    result = load_libraries(paths, rig=rig)
+    settings = settings or QSettings()
+    try:  # the teacher's own files opened last time
+        remembered = [f for f in json.loads(settings.value("user_files", "[]") or "[]") if isinstance(f, str)]
+    except (TypeError, ValueError):
+        remembered = []
+    users = [f for f in remembered if f != library] + ([library] if library else [])
+    result = load_libraries([TECHNIQUES_PATH] + users, rig=rig)
     win = MainWindow(rig, meshes, library=result, settings=settings, side=side or "right")
     return win, result
 

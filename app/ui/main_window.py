@@ -53,7 +53,9 @@ class MainWindow(QMainWindow):
         self.browser.technique_selected.connect(self.open_technique)
         with_side = side == "left"
         self.actions["left_foot"].setChecked(with_side)
-        self.browser.set_techniques(self.techniques)
+        from app import TECHNIQUES_PATH
+
+        self.browser.set_techniques(self.techniques, {t.id for t in self.techniques if t.file != str(TECHNIQUES_PATH)})
         self.player.set_loop(self.actions["loop"].isChecked())
         self.resize(1400, 900)
         self._build_presentation()
@@ -337,6 +339,105 @@ class MainWindow(QMainWindow):
         dlg.show()
         return dlg
 
+    # -- the user's own techniques ----------------------------------------------------------------------
+    @property
+    def user_files(self) -> list[str]:
+        files = self.library.files[1:] if self.library is not None else []
+        return list(dict.fromkeys(files))
+
+    def reload_library(self, user_files: list[str]) -> list:
+        """Reload the bundled library and ``user_files``; return the problems found."""
+        from app import TECHNIQUES_PATH
+        from app.techniques.library import load_libraries
+
+        current = self.player.technique.id if self.player.technique else None
+        self.library = load_libraries([TECHNIQUES_PATH] + list(user_files), rig=self.rig)
+        self.techniques = list(self.library.techniques)
+        user_ids = {t.id for t in self.techniques if t.file != str(TECHNIQUES_PATH)}
+        self.browser.set_techniques(self.techniques, user_ids)
+        self.settings.setValue("user_files", json.dumps(list(user_files)))
+        if current and self.technique(current):
+            self.browser.select(current)
+        return self.library.problems
+
+    def load_user_file(self, path: str) -> list:
+        """Open a teacher's techniques file beside the bundled one; return its problems (also shown)."""
+        files = [f for f in self.user_files if f != path] + [path]
+        problems = [p for p in self.reload_library(files) if p.file == path]
+        n = sum(1 for t in self.techniques if t.file == path)
+        self.statusBar().showMessage(f"{path}: {n} technique(s) loaded, {len(problems)} problem(s)", 8000)
+        if problems:
+            self.show_problems(problems, title=f"Problems in {path}")
+        return problems
+
+    def cmd_open_techniques(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open techniques", str(self.settings.value("last_folder", "") or ""),
+                                              "Techniques (*.json)")
+        if path:
+            self.load_user_file(path)
+
+    def user_file_for_saving(self) -> str | None:
+        """The user's own file to save edits into (asks for one the first time)."""
+        if self.user_files:
+            return self.user_files[-1]
+        path, _ = QFileDialog.getSaveFileName(self, "Save your techniques in", "my-techniques.json", "Techniques (*.json)")
+        return path or None
+
+    def save_user_technique(self, path: str, technique: dict) -> None:
+        """Add or replace ``technique`` in the user's file (atomically, keeping a .bak), then reload."""
+        from pathlib import Path
+
+        from app import TECHNIQUES_PATH
+        from app.errors import TalusError
+        from app.userfiles import write_atomically
+
+        if Path(path).resolve() == TECHNIQUES_PATH.resolve():
+            raise TalusError(f"{path}: the bundled library is never modified; save into a file of your own")
+        doc = {"format": "talus-techniques", "version": 1, "techniques": []}
+        if Path(path).exists():
+            try:
+                doc = json.loads(Path(path).read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError) as exc:
+                raise TalusError(f"{path}: cannot read it to add your technique ({exc}); nothing was changed") from None
+            if not isinstance(doc, dict) or not isinstance(doc.get("techniques"), list):
+                raise TalusError(f"{path}: not a techniques file; nothing was changed")
+        doc["techniques"] = [t for t in doc["techniques"] if not (isinstance(t, dict) and t.get("id") == technique["id"])]
+        doc["techniques"].append(technique)
+        write_atomically(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        files = [f for f in self.user_files if f != path] + [path]
+        self.reload_library(files)
+        self.open_technique(technique["id"], turn_camera=False)
+        self.statusBar().showMessage(f"Saved '{technique['name']}' in {path} (previous version kept as .bak)", 8000)
+
+    def cmd_duplicate_technique(self) -> None:
+        from app.ui.teaching import EditTechniqueDialog
+
+        tech = self.player.technique
+        if tech is None:
+            self.statusBar().showMessage("Pick a technique to duplicate first", 4000)
+            return
+        self.edit_dialog = EditTechniqueDialog(self, tech, self.rig)
+        if not self.edit_dialog.exec():
+            if self.technique(tech.id):  # back to the original after a cancelled edit
+                self.open_technique(tech.id, frame=self.player.frame, turn_camera=False)
+
+    def cmd_export_video(self) -> None:
+        from app.ui.teaching import ExportDialog
+
+        tech = self.player.technique
+        if tech is None:
+            self.statusBar().showMessage("Pick a technique to export first", 4000)
+            return
+        lib = tech.file if self.library is not None and tech.file in self.user_files else None
+        self.export_dialog = ExportDialog(self, tech, side=self.view.scene.side, magnify=self.player.magnify, library=lib)
+        self.export_dialog.finished_export.connect(self._export_finished)
+        self.export_dialog.show()
+
+    def _export_finished(self, ok: bool, message: str) -> None:
+        self.statusBar().showMessage(message, 10000)
+        if not ok and "cancelled" not in message:
+            QMessageBox.warning(self, "Export failed", message)
+
     # -- presentation mode -------------------------------------------------------------------------------
     def _build_presentation(self) -> None:
         self.caption = QLabel(self.view)
@@ -589,5 +690,7 @@ class MainWindow(QMainWindow):
         if self.presenting:
             self.cmd_presentation(False)
         self.save_state()
+        for dialog in self.findChildren(QDialog):  # problem lists, shortcut help, editors
+            dialog.close()
         self.view.close_view()
         super().closeEvent(event)

@@ -1,0 +1,157 @@
+"""Teachers' own techniques: open a file beside the bundled one, duplicate and edit with live preview,
+save atomically with a backup; export a video from the window without freezing it."""
+
+import copy
+import hashlib
+import json
+import os
+
+import pytest
+from PySide6.QtWidgets import QTableWidget
+
+from app import TECHNIQUES_PATH
+
+
+def bundled_hash():
+    return hashlib.sha256(TECHNIQUES_PATH.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def user_file(tmp_path):
+    doc = json.loads(TECHNIQUES_PATH.read_text())
+    good = copy.deepcopy(doc["techniques"][0])
+    good["id"], good["name"] = "my-traction", "My traction"
+    bad = copy.deepcopy(doc["techniques"][1])
+    bad["id"] = "my-broken"
+    bad["tracks"]["talocrural.dorsiflexion"][1]["value"] = 80  # out of range
+    p = tmp_path / "mine.json"
+    p.write_text(json.dumps({"format": "talus-techniques", "version": 1, "techniques": [good, bad]}))
+    return p
+
+
+def test_users_file_loads_beside_the_bundled_one_and_its_broken_techniques_are_reported(qtbot, make_window, user_file):
+    win = make_window()
+    n = len(win.techniques)
+    problems = win.load_user_file(str(user_file))
+    assert win.technique("my-traction") is not None
+    assert len(win.techniques) == n + 1
+    assert [p.technique_id for p in problems] == ["my-broken"]
+    table = win.problems_dialog.findChild(QTableWidget)
+    cells = [table.item(0, c).text() for c in range(4)]
+    assert cells[0] == str(user_file) and cells[1] == "my-broken"
+    assert "value" in cells[2] and "outside the normal range" in cells[3]
+    assert "my-traction" in win.browser.visible_ids()
+    assert win.open_technique("my-traction")  # usable at once
+
+
+def test_duplicate_edit_preview_and_save(qtbot, make_window, tmp_path, monkeypatch):
+    from app.ui.teaching import EditTechniqueDialog
+
+    before = bundled_hash()
+    win = make_window()
+    win.open_technique("talocrural-traction")
+    target = tmp_path / "mine.json"
+    monkeypatch.setattr(win, "user_file_for_saving", lambda: str(target))
+    dlg = EditTechniqueDialog(win, win.player.technique, win.rig)
+    qtbot.addWidget(dlg)
+    dlg.phases.item(3, 3).setText("Hold it, breathe, and let the ankle open.")
+    dlg.phases.cellWidget(3, 1).setValue(6.0)  # a longer hold
+    dlg.scales["talocrural.dorsiflexion"].setValue(50)
+    dlg.preview()
+    assert dlg.valid is not None
+    assert win.player.technique.id == "talocrural-traction-mine"  # live preview in the view
+    tl = win.player.timeline
+    assert tl.phases[3].cue == "Hold it, breathe, and let the ankle open."
+    assert tl.duration_s == pytest.approx(13.5)
+    assert max(k.value for k in win.player.technique.tracks["talocrural.dorsiflexion"]) == pytest.approx(4.0)
+    dlg.save()
+    saved = json.loads(target.read_text())
+    assert [t["id"] for t in saved["techniques"]] == ["talocrural-traction-mine"]
+    assert win.technique("talocrural-traction-mine").file == str(target)
+    # a second save keeps the previous version as a backup
+    dlg2 = EditTechniqueDialog(win, win.technique("talocrural-traction-mine"), win.rig)
+    qtbot.addWidget(dlg2)
+    dlg2.id_edit.setText("talocrural-traction-mine")
+    dlg2.name_edit.setText("Traction, my version 2")
+    dlg2.save()
+    assert json.loads(target.read_text())["techniques"][0]["name"] == "Traction, my version 2"
+    assert json.loads((tmp_path / "mine.json.bak").read_text())["techniques"][0]["name"].endswith("(mine)")
+    assert bundled_hash() == before  # the bundled library is never modified
+
+
+def test_invalid_edit_cannot_be_saved_and_names_the_problem(qtbot, make_window):
+    from app.ui.teaching import EditTechniqueDialog
+
+    win = make_window()
+    win.open_technique("toe-rotation-1")
+    dlg = EditTechniqueDialog(win, win.player.technique, win.rig)
+    qtbot.addWidget(dlg)
+    dlg.scales["metatarsophalangeal_1.rotation"].setValue(300)  # 36 deg: beyond the normal range
+    dlg.preview()
+    assert dlg.valid is None and not dlg.save_button.isEnabled()
+    assert "outside the normal range" in dlg.status.text()
+
+
+def test_a_save_that_fails_half_way_leaves_the_users_file_intact(qtbot, make_window, tmp_path, monkeypatch):
+    win = make_window()
+    target = tmp_path / "mine.json"
+    tech = copy.deepcopy(win.technique("toe-rotation-2").raw)
+    tech["id"] = "toe-two-mine"
+    win.save_user_technique(str(target), tech)
+    tech2 = dict(tech, name="Second version")
+    win.save_user_technique(str(target), tech2)
+    good = target.read_text()
+
+    def crash(*_a, **_k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", crash)
+    from app.errors import TalusError
+
+    with pytest.raises(TalusError, match="not saved"):
+        win.save_user_technique(str(target), dict(tech, name="Third version"))
+    monkeypatch.undo()
+    assert target.read_text() == good
+    assert (tmp_path / "mine.json.bak").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_export_from_the_window_runs_in_the_background(qtbot, make_window, tmp_path):
+    from app.ui.teaching import ExportDialog
+
+    win = make_window()
+    win.open_technique("toe-rotation-3")
+    dlg = ExportDialog(win, win.player.technique, side="right", magnify=None)
+    out = tmp_path / "clip.mp4"
+    dlg.output.setText(str(out))
+    dlg.size.setCurrentText("640x360")
+    dlg.fps.setValue(10)
+    dlg.start.setCurrentText("Light traction")
+    dlg.end.setCurrentText("Rotate one way")
+    results = []
+    dlg.finished_export.connect(lambda ok, msg: results.append((ok, msg)))
+    dlg.start_export()
+    win.player.set_frame(5)  # the window keeps working meanwhile
+    assert win.player.frame == 5
+    qtbot.waitUntil(lambda: bool(results), timeout=120_000)
+    assert results[0][0], results
+    assert out.exists() and out.stat().st_size > 1000
+
+
+def test_cancelled_export_from_the_window_leaves_nothing(qtbot, make_window, tmp_path):
+    from app.ui.teaching import ExportDialog
+
+    win = make_window()
+    win.open_technique("talocrural-traction")
+    dlg = ExportDialog(win, win.player.technique, side="right", magnify=None)
+    out = tmp_path / "clip.mp4"
+    dlg.output.setText(str(out))
+    dlg.size.setCurrentText("640x360")
+    results = []
+    dlg.finished_export.connect(lambda ok, msg: results.append((ok, msg)))
+    dlg.start_export()
+    qtbot.waitUntil(lambda: dlg.progress.value() > 3, timeout=60_000)
+    dlg.progress.canceled.emit()  # what the Cancel button does
+    qtbot.waitUntil(lambda: bool(results), timeout=60_000)
+    assert results[0][0] is False and "cancelled" in results[0][1]
+    assert list(tmp_path.iterdir()) == []
