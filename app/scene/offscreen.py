@@ -98,13 +98,14 @@ def render_still(output: str | Path, *, view: str = "three_quarter", size=(1280,
             caption = f"{tech.name} - {span.name} - frame {frame}/{tl.n_frames - 1}\n{caption}"
         stage.set_caption(caption, font_size=12)
         img = stage.render()
-        _write_png_atomically(output, img)
+        write_png_atomically(output, img)
     finally:
         stage.close()
     return output
 
 
-def _write_png_atomically(path: Path, img: np.ndarray) -> None:
+def write_png_atomically(path: Path, img: np.ndarray) -> None:
+    """Write ``img`` as a PNG through a temporary file and a rename: never a half-written picture."""
     import imageio.v3 as iio
 
     tmp = path.with_name(f".{path.name}.part")

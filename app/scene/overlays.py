@@ -13,7 +13,7 @@ import pyvista as pv
 import vtk
 
 from app.anatomy.kinematics import mirror_transforms
-from app.scene.skeleton import mirrored
+from app.scene.skeleton import make_actor, mirrored
 
 HAND_RGB = {"left": (0.36, 0.78, 0.98), "right": (0.55, 0.93, 0.45), "both": (0.98, 0.85, 0.35)}
 AXIS_RGB = (0.95, 0.35, 0.35)
@@ -21,16 +21,7 @@ ARROW_LENGTH_MM = 28.0
 
 
 def _actor(mesh: pv.PolyData, rgb, *, opacity: float = 1.0) -> vtk.vtkActor:
-    mapper = vtk.vtkPolyDataMapper()
-    mapper.SetInputData(mesh)
-    mapper.ScalarVisibilityOff()
-    actor = vtk.vtkActor()
-    actor.SetMapper(mapper)
-    prop = actor.GetProperty()
-    prop.SetColor(*rgb)
-    prop.SetOpacity(opacity)
-    prop.SetAmbient(0.35)
-    prop.SetSpecular(0.3)
+    actor = make_actor(mesh, rgb, opacity=opacity, ambient=0.35, specular=0.3)
     actor.PickableOff()
     actor.SetUserMatrix(vtk.vtkMatrix4x4())
     return actor

@@ -45,6 +45,25 @@ def style_plotter(plotter: pv.Plotter) -> None:
     plotter.set_background(BACKGROUND)
 
 
+def make_actor(mesh: pv.PolyData, rgb, *, opacity: float = 1.0, ambient: float = 0.2,
+               specular: float = 0.25) -> vtk.vtkActor:
+    """A plain VTK actor for ``mesh`` in one colour (no scalars), smooth-shaded."""
+    mapper = vtk.vtkPolyDataMapper()
+    mapper.SetInputData(mesh)
+    mapper.ScalarVisibilityOff()
+    actor = vtk.vtkActor()
+    actor.SetMapper(mapper)
+    prop = actor.GetProperty()
+    prop.SetInterpolationToPhong()
+    prop.SetColor(*rgb)
+    prop.SetAmbient(ambient)
+    prop.SetDiffuse(0.82)
+    prop.SetSpecular(specular)
+    prop.SetSpecularPower(24.0)
+    prop.SetOpacity(opacity)
+    return actor
+
+
 class MeshError(TalusError):
     """A bone mesh is missing, unreadable or empty."""
 
@@ -114,7 +133,7 @@ class SkeletonScene:
         self.selected: str | None = None
         self.ghost_actors: dict[str, vtk.vtkActor] = {}
         for bone in rig.bones:
-            actor = self._make_actor(self._side_meshes(side)[bone.name])
+            actor = make_actor(self._side_meshes(side)[bone.name], BONE_RGB)
             m = vtk.vtkMatrix4x4()
             actor.SetUserMatrix(m)
             plotter.renderer.AddActor(actor)
@@ -129,22 +148,6 @@ class SkeletonScene:
             self._meshes[side] = {k: mirrored(v) for k, v in self._meshes["right"].items()}
         return self._meshes[side]
 
-    @staticmethod
-    def _make_actor(mesh: pv.PolyData, *, rgb=BONE_RGB, opacity: float = 1.0) -> vtk.vtkActor:
-        mapper = vtk.vtkPolyDataMapper()
-        mapper.SetInputData(mesh)
-        mapper.ScalarVisibilityOff()
-        actor = vtk.vtkActor()
-        actor.SetMapper(mapper)
-        prop = actor.GetProperty()
-        prop.SetInterpolationToPhong()
-        prop.SetColor(*rgb)
-        prop.SetAmbient(0.2)
-        prop.SetDiffuse(0.82)
-        prop.SetSpecular(0.25)
-        prop.SetSpecularPower(24.0)
-        prop.SetOpacity(opacity)
-        return actor
 
     # -- pose -------------------------------------------------------------------------------------
     def set_transforms(self, W: np.ndarray) -> None:
@@ -211,7 +214,7 @@ class SkeletonScene:
             return
         meshes = self._side_meshes(self.side)
         for name in bones if bones is not None else self.actors:
-            actor = self._make_actor(meshes[name], rgb=GHOST_RGB, opacity=0.28)
+            actor = make_actor(meshes[name], GHOST_RGB, opacity=0.28)
             actor.PickableOff()
             actor.GetProperty().SetSpecular(0.0)
             self.plotter.renderer.AddActor(actor)

@@ -578,24 +578,14 @@ class MainWindow(QMainWindow):
 
     def save_image(self, path: str, size: tuple[int, int]) -> None:
         """Write the 3D view as a PNG at ``size`` (pixels), atomically."""
-        import os
         from pathlib import Path
 
-        from app.errors import TalusError
+        from app.scene.offscreen import write_png_atomically
 
         target = Path(path)
         if target.suffix.lower() != ".png":
             target = target.with_suffix(".png")
-        img = self.render_image(size)
-        tmp = target.with_name(f".{target.name}.part")
-        try:
-            import imageio.v3 as iio
-
-            iio.imwrite(tmp, img, extension=".png")
-            os.replace(tmp, target)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise TalusError(f"{target}: cannot write the image ({exc.strerror or exc})") from None
+        write_png_atomically(target, self.render_image(size))
         self.settings.setValue("last_folder", str(target.parent))
 
     # -- camera bookmarks -----------------------------------------------------------------------------------

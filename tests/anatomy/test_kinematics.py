@@ -8,9 +8,6 @@ from hypothesis import given, settings, strategies as st
 from app.anatomy import Kinematics, load_rig, mirror_transforms
 
 
-@pytest.fixture(scope="module")
-def rig():
-    return load_rig()
 
 
 @pytest.fixture(scope="module")

@@ -15,25 +15,10 @@ from app.errors import TalusError
 from app.export.video import ExportCancelled, export_technique, frames_expected
 
 
-@pytest.fixture(scope="module")
-def rig():
-    from app.anatomy import load_rig
-
-    return load_rig()
 
 
-@pytest.fixture(scope="module")
-def lib(rig):
-    from app.techniques.library import load_library
-
-    return load_library(rig=rig)
 
 
-@pytest.fixture(scope="module")
-def meshes(rig):
-    from app.scene.skeleton import load_bone_meshes
-
-    return load_bone_meshes(rig)
 
 
 SIZE = (160, 120)

@@ -8,18 +8,8 @@ import numpy as np
 import pytest
 
 
-@pytest.fixture(scope="module")
-def rig():
-    from app.anatomy import load_rig
-
-    return load_rig()
 
 
-@pytest.fixture(scope="module")
-def meshes(rig):
-    from app.scene.skeleton import load_bone_meshes
-
-    return load_bone_meshes(rig)
 
 
 def signed_volume(mesh):

@@ -12,9 +12,6 @@ from app.techniques.commands import run_check
 from app.techniques.library import MAX_CUE_WORDS, load_libraries, load_library
 
 
-@pytest.fixture(scope="module")
-def rig():
-    return load_rig()
 
 
 @pytest.fixture(scope="module")

@@ -14,14 +14,8 @@ from app.techniques.model import Key
 from app.techniques.timeline import Timeline, evaluate_keys
 
 
-@pytest.fixture(scope="module")
-def rig():
-    return load_rig()
 
 
-@pytest.fixture(scope="module")
-def lib(rig):
-    return load_library(rig=rig)
 
 
 def test_every_frame_maps_to_its_phase_and_cue(rig, lib):

@@ -13,18 +13,8 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 
-@pytest.fixture(scope="session")
-def rig():
-    from app.anatomy import load_rig
-
-    return load_rig()
 
 
-@pytest.fixture(scope="session")
-def meshes(rig):
-    from app.scene.skeleton import load_bone_meshes
-
-    return load_bone_meshes(rig)
 
 
 @pytest.fixture
