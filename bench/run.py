@@ -8,7 +8,8 @@ Figures (medians, all measured in this one run):
   peak_rss_mb          peak resident memory of that process at its first frame
   fk_ms                forward kinematics of all 28 bones for one pose
   engine_ms            timeline frame -> pose -> all bone transforms
-  bare_render_ms       one VTK render of the window's scene at 1280x800 (no Qt, no pose change)
+  bare_render_ms       one repaint of the window's 3D view at 1280x800 with nothing changed (Qt + VTK)
+  vtk_render_ms        one VTK render of the same scene alone, no Qt (for reference)
   frame_ms             one playback frame in the window at 1280x800: pose + overlays + Qt repaint
   frame_over_bare      frame_ms / bare_render_ms (target <= 1.1)
   playback_fps         frames shown per second while playing in real time (target >= 25)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 
 import numpy as np
-from PySide6.QtCore import QRect, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QElapsedTimer, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QListWidget, QListWidgetItem, QSlider, QSplitter, QStyle,
@@ -381,6 +381,18 @@ class CoordinateReadout(QWidget):
         self._pg = pg
         player.timeline_changed.connect(self._on_timeline)
         player.frame_changed.connect(self._on_frame)
+        player.playing_changed.connect(lambda _p: self.refresh())
+        self._clock = QElapsedTimer()
+        self._clock.start()
+
+    #: while playing, the readout and plot follow at this rate (each repaint of the plot costs a few ms
+    #: of a software-rendered frame); paused, stepping or scrubbing, they follow every frame.
+    PLAYING_REFRESH_MS = 100
+
+    def _on_frame(self, frame: int) -> None:
+        if self.player.playing and self._clock.elapsed() < self.PLAYING_REFRESH_MS:
+            return
+        self.refresh()
 
     def _on_timeline(self, tl) -> None:
         pg = self._pg
@@ -407,9 +419,12 @@ class CoordinateReadout(QWidget):
             self.table.setItem(row, 2, QTableWidgetItem(f"{c.range[0]:g} to {c.range[1]:g} {c.unit}"))
         self.plot.setLabel("left", "deg / mm")
 
-    def _on_frame(self, frame: int) -> None:
+    def refresh(self) -> None:
+        """Show the values of the player's current frame."""
+        self._clock.restart()
         tl = self.player.timeline
-        if tl is None or self._values is None:
+        frame = self.player.frame
+        if tl is None or self._values is None or not 0 <= frame < tl.n_frames:
             return
         self.playhead.setValue(tl.time_of(frame))
         for row, name in enumerate(self._names):
