@@ -3,8 +3,9 @@
 bare_render_ms: one repaint of the window's 3D view with nothing changed: Qt's paint of the OpenGL
   widget (one VTK render) and the composition of the window, measured until that render is done.
 vtk_render_ms: ``vtkRenderWindow.Render()`` of the same scene alone (no Qt at all), for reference.
-frame_ms: what one playback frame costs in the window: ``player.set_frame(n)`` (timeline pose, actor
-matrices, overlays, panels) and the Qt repaint that renders it, measured until that render is done.
+frame_ms: what one playback frame costs in the window: a timer tick's work (timeline pose, actor
+  matrices, overlays; panels follow at 10 Hz while playing) and the Qt repaint that renders it.
+step_ms: the same for a step while paused, when every panel follows every frame.
 renders_per_frame: VTK renders counted per shown frame (must be 1.0).
 playback_fps: distinct frames shown per second while the player runs on its own timer for 4 s.
 """
@@ -64,24 +65,40 @@ def main() -> None:
         vtk_only.append((time.perf_counter() - t) * 1e3)
     app.processEvents()
     bare = []
-    for _ in range(40):
+
+    def bare_sample():
         c = win.view.render_count
         t = time.perf_counter()
         win.view.request_render()
         wait_render(c)
         bare.append((time.perf_counter() - t) * 1e3)
-    app.processEvents()
 
+    # A playback frame: exactly what a timer tick does while playing (player.advance_to), then the
+    # repaint it triggers, measured until that render is done. The timer itself is stopped so that
+    # the measurement holds no idle time; the player is in its playing state (panels throttled).
     frame_times, renders = [], []
-    for i in range(60):
-        f = (i * 7 + 3) % n
+    player.play()
+    player._timer.stop()
+    for i in range(80):  # blocks of 10 interleaved with bare repaints: both see the same machine load,
+        if i % 10 == 0:  # and consecutive frames keep playback's rhythm (panels refresh at 4-5 Hz)
+            for _ in range(10):
+                bare_sample()
+        f = (i + 3) % n  # consecutive frames, as in playback (phase changes are rare, as they are there)
         c = win.view.render_count
         t = time.perf_counter()
-        player.set_frame(f)
+        player.advance_to(f)
         wait_render(c)
         frame_times.append((time.perf_counter() - t) * 1e3)
         app.processEvents()  # anything left over would show up as an extra render
         renders.append(win.view.render_count - c)
+    player.pause()
+    step_times = []
+    for i in range(30):  # stepping while paused: every panel follows every frame
+        c = win.view.render_count
+        t = time.perf_counter()
+        player.set_frame((i * 11 + 5) % n)
+        wait_render(c)
+        step_times.append((time.perf_counter() - t) * 1e3)
 
     shown = []
     player.frame_changed.connect(lambda fr: shown.append(fr))
@@ -113,6 +130,7 @@ def main() -> None:
     fm = statistics.median(frame_times)
     print(json.dumps({"bare_render_ms": round(b, 2), "vtk_render_ms": round(statistics.median(vtk_only), 2),
                       "frame_ms": round(fm, 2), "frame_over_bare": round(fm / b, 3),
+                      "step_ms": round(statistics.median(step_times), 2),
                       "renders_per_frame": round(statistics.mean(renders), 3),
                       "playing_frame_ms": round(statistics.median(work), 2) if work else None,
                       "playback_fps": round(len(shown) / elapsed, 1), "playback_renders_per_s": round(rendered / elapsed, 1),

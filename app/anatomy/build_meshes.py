@@ -41,13 +41,15 @@ BUILD_ORDER = (
     "middle_phalanx_5", "distal_phalanx_1", "distal_phalanx_2", "distal_phalanx_3", "distal_phalanx_4",
     "distal_phalanx_5",
 )
-#: triangle budget per bone (the whole skeleton must stay under 120 000)
-BUDGET = {"tibia": 9000, "fibula": 5000, "talus": 8000, "calcaneus": 9000, "navicular": 4000, "cuboid": 4000,
-          "medial_cuneiform": 3600, "intermediate_cuneiform": 3000, "lateral_cuneiform": 3200}
-BUDGET.update({f"metatarsal_{i}": 5200 for i in range(1, 6)})
-BUDGET.update({f"proximal_phalanx_{i}": 3000 for i in range(1, 6)})
-BUDGET.update({f"middle_phalanx_{i}": 1800 for i in range(2, 6)})
-BUDGET.update({f"distal_phalanx_{i}": 2000 for i in range(1, 6)})
+#: triangle budget per bone. The issue allows 120 000 for the whole skeleton; on a software renderer
+#: the frame time follows the triangle count (28 ms at 106k, 22 ms at 63k, 1280x800, llvmpipe), so the
+#: budget is about 64k: smooth shading keeps the surfaces round at this density.
+BUDGET = {"tibia": 5400, "fibula": 3000, "talus": 5000, "calcaneus": 5400, "navicular": 2500, "cuboid": 2500,
+          "medial_cuneiform": 2200, "intermediate_cuneiform": 1800, "lateral_cuneiform": 2000}
+BUDGET.update({f"metatarsal_{i}": 3100 for i in range(1, 6)})
+BUDGET.update({f"proximal_phalanx_{i}": 1800 for i in range(1, 6)})
+BUDGET.update({f"middle_phalanx_{i}": 1100 for i in range(2, 6)})
+BUDGET.update({f"distal_phalanx_{i}": 1200 for i in range(1, 6)})
 VOXEL_MM = {"tibia": 0.9, "fibula": 0.8, "calcaneus": 0.8}
 
 #: Dimensions (mm) of the long bones: (base half-height, base half-width, shaft radius, head radius).

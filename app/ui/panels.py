@@ -301,6 +301,8 @@ class TransportBar(QWidget):
         player.playing_changed.connect(self._on_playing)
         self._actions = actions
         self._on_speed(player.speed)
+        self._clock = QElapsedTimer()
+        self._clock.start()
 
     def _on_timeline(self, tl) -> None:
         with QSignalBlocker(self.slider):
@@ -323,7 +325,20 @@ class TransportBar(QWidget):
                 parts.append(f"{c.motion} {np.max(np.abs(col)):.1f} mm")
         self.true_size.setText(("true size: " + ", ".join(parts)) if parts else "no accessory motion")
 
+    #: while playing, the slider and the position follow at this rate (5 Hz), so that most frames
+    #: repaint only the 3D view (each widget repaint is composed with the GL view on a software
+    #: renderer: about 4 ms); paused, stepping or scrubbing, they follow every frame.
+    PLAYING_REFRESH_MS = 200
+
     def _on_frame(self, frame: int) -> None:
+        if self.player.playing and self._clock.elapsed() < self.PLAYING_REFRESH_MS:
+            return
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Show the player's current frame on the slider and in the position label."""
+        self._clock.restart()
+        frame = self.player.frame
         tl = self.player.timeline
         with QSignalBlocker(self.slider):
             self.slider.setValue(frame)
@@ -343,6 +358,8 @@ class TransportBar(QWidget):
             self.magnify.setValue(m)
 
     def _on_playing(self, playing: bool) -> None:
+        if not playing:
+            self.refresh()
         self.buttons["play_pause"].setIcon(self.style().standardIcon(QStyle.SP_MediaPause if playing else QStyle.SP_MediaPlay))
 
 
@@ -385,9 +402,10 @@ class CoordinateReadout(QWidget):
         self._clock = QElapsedTimer()
         self._clock.start()
 
-    #: while playing, the readout and plot follow at this rate (each repaint of the plot costs a few ms
-    #: of a software-rendered frame); paused, stepping or scrubbing, they follow every frame.
-    PLAYING_REFRESH_MS = 100
+    #: while playing, the readout and plot follow at this rate (4 Hz: numbers stay readable, and each
+    #: repaint of the plot costs a few ms of a software-rendered frame); paused, stepping or
+    #: scrubbing, they follow every frame.
+    PLAYING_REFRESH_MS = 250
 
     def _on_frame(self, frame: int) -> None:
         if self.player.playing and self._clock.elapsed() < self.PLAYING_REFRESH_MS:
