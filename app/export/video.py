@@ -115,7 +115,7 @@ def export_technique(technique, rig, output: str | Path, *, size=(1280, 720), fp
     w, h = size
     if w <= 0 or h <= 0 or w % 2 or h % 2:
         raise TalusError(f"size {w}x{h}: width and height must be positive and even")
-    from app.scene.camera import REGION_VIEW, apply_view, technique_bounds
+    from app.scene.camera import REGION_VIEW, frame_technique
 
     view = view or REGION_VIEW.get(technique.region, "three_quarter")
     if view not in VIEWS:
@@ -137,7 +137,7 @@ def export_technique(technique, rig, output: str | Path, *, size=(1280, 720), fp
 
         stage = OffscreenStage((w, h), side=side, view=view, rig=rig, meshes=meshes)
         stage.scene.set_roles(technique.worked_bones, technique.stabilised_bones)
-        apply_view(stage.plotter.renderer, view, side, technique_bounds(stage.scene, technique), zoom=0.85)
+        frame_technique(stage.plotter.renderer, stage.scene, technique, side=side, view=view)
         overlays = TechniqueOverlays(stage.plotter, rig, technique, side=side, bone_centres=stage.scene.bind_centres())
         writer = _Writer(kind, tmp, plan.fps)
         phase_shown = -1

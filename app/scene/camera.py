@@ -26,21 +26,28 @@ VIEW_ZOOM = {"lateral": 1.5, "medial": 1.5, "dorsal": 1.22, "plantar": 1.22, "an
              "posterior": 1.15, "three_quarter": 1.25}
 
 
-MIN_REGION_MM = 110.0
+MIN_REGION_MM = 130.0
 
 #: the preset that shows each region of the foot best
 REGION_VIEW = {"ankle": "medial", "hindfoot": "medial", "midfoot": "medial", "forefoot": "dorsal", "toes": "three_quarter"}
 
 
 def technique_bounds(scene, technique):
-    """Bounds (mm) of the bones a technique works on and holds still, to frame the camera on them."""
-    bones = set(technique.worked_bones) | set(technique.stabilised_bones)
+    """Bounds (mm) around the bones a technique works on (at least MIN_REGION_MM wide), to frame them."""
+    bones = set(technique.worked_bones) or set(technique.stabilised_bones)
     b = np.array([scene.actors[n].GetBounds() for n in bones if n in scene.actors])
     lo = np.array([b[:, 0].min(), b[:, 2].min(), b[:, 4].min()])
     hi = np.array([b[:, 1].max(), b[:, 3].max(), b[:, 5].max()])
     centre, half = (lo + hi) / 2, np.maximum((hi - lo) / 2, MIN_REGION_MM / 2)  # a toe alone needs context
     lo, hi = centre - half, centre + half
     return (lo[0], hi[0], lo[1], hi[1], lo[2], hi[2])
+
+
+def frame_technique(renderer, scene, technique, *, side: str, view: str | None = None) -> str:
+    """Turn the camera to the technique's region (or ``view``) and fit the bones it works on; return the view."""
+    view = view or REGION_VIEW.get(technique.region, "three_quarter")
+    apply_view(renderer, view, side, technique_bounds(scene, technique), zoom=1.0 / VIEW_ZOOM[view])
+    return view
 
 
 def view_vectors(view: str, side: str = "right") -> tuple[np.ndarray, np.ndarray]:

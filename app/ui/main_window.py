@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QDialog, QDockWidget, QFileDialog, QInputDialog, 
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from app.anatomy import Rig
-from app.scene.camera import REGION_VIEW, technique_bounds
+from app.scene.camera import frame_technique
 from app.ui.actions import MENUS, build_actions, shortcut_rows, spec
 from app.ui.panels import BoneInfo, CoordinateReadout, CuePanel, TechniqueBrowser, TransportBar
 from app.ui.player import PlaybackController
@@ -128,8 +128,8 @@ class MainWindow(QMainWindow):
         tech = self.player.technique
         if tech is None:
             return
-        bounds = technique_bounds(self.view.scene, tech)
-        self.view.frame_bounds(bounds, REGION_VIEW.get(tech.region, "three_quarter"), zoom=0.85)
+        self.view.view = frame_technique(self.view.plotter.renderer, self.view.scene, tech, side=self.view.scene.side)
+        self.view.request_render()
 
     def _on_technique(self, tech) -> None:
         scene = self.view.scene

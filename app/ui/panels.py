@@ -117,6 +117,8 @@ class CuePanel(QWidget):
         self.summary.setWordWrap(True)
         self.cues = QListWidget()
         self.cues.setWordWrap(True)
+        self.cues.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.cues.setResizeMode(QListWidget.Adjust)
         self.cues.setSelectionMode(QAbstractItemView.SingleSelection)
         self.cues.setStyleSheet("QListWidget::item { padding: 6px; border-bottom: 1px solid palette(mid); }"
                                 "QListWidget::item:selected { background: #f3a35c; color: black; }")
