@@ -57,8 +57,13 @@ stamp=.venv/.talus-installed
 want=$(cat pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || ! .venv/bin/python -c 'import app, pytest' 2>/dev/null; then
   say "installing Python packages into .venv (first time: a few minutes, about 1.4 GB)"
-  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+  log=.venv/install.log
+  if ! { .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip &&
+         .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'; } >"$log" 2>&1; then
+    cat "$log" >&2
+    say "installing the Python packages failed (full log above and in $log)"
+    exit 1
+  fi
   echo "$want" > "$stamp"
 fi
 
