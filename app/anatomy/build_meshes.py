@@ -223,11 +223,12 @@ class Shapes:
     def _cuneiform(self, i, height, width, taper, dy=0.0, dz=0.0, extra=0.0):
         NC, TMT = self.J[f"naviculocuneiform_{i}"], self.J[f"tarsometatarsal_{i}"]
         c = (NC + TMT) / 2 + np.array([0.0, dy, dz])
-        axes = _frame(TMT - NC)
-        length = np.linalg.norm(TMT - NC) / 2 + 2.0 + extra
+        d = TMT - NC
+        axes = _frame(np.array([d[0], 0.4 * d[1], d[2]]))  # nearly level: a wedge standing in the arch
+        length = np.linalg.norm(d) / 2 + 2.0 + extra
 
         def f(p):
-            return sd_box(p, c, (length, height, width), axes, round_mm=3.5, taper=taper)
+            return sd_box(p, c, (length, height, width), axes, round_mm=4.5, taper=taper)
         return f
 
     def medial_cuneiform(self):
