@@ -73,9 +73,3 @@ def apply_view(renderer, view: str, side: str, bounds, *, zoom: float = 1.0) -> 
     renderer.ResetCamera(*b)
     cam.Zoom(zoom * VIEW_ZOOM[view])
     renderer.ResetCameraClippingRange()
-
-
-def camera_state(renderer) -> dict[str, list[float]]:
-    cam = renderer.GetActiveCamera()
-    return {"position": list(cam.GetPosition()), "focal_point": list(cam.GetFocalPoint()),
-            "view_up": list(cam.GetViewUp()), "view_angle": [cam.GetViewAngle()]}

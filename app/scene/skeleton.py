@@ -163,6 +163,11 @@ class SkeletonScene:
         return np.array([[m.GetElement(i, j) for j in range(4)] for i in range(4)])
 
     @property
+    def meshes(self) -> dict[str, pv.PolyData]:
+        """The right-foot bone meshes (bind pose) this scene was built from."""
+        return self._meshes["right"]
+
+    @property
     def transforms(self) -> np.ndarray:
         return self._W
 
@@ -226,7 +231,7 @@ class SkeletonScene:
 
     def bind_centres(self) -> dict[str, np.ndarray]:
         """Centre of each bone's bounding box in the bind pose (right-foot frame, mm)."""
-        return {n: np.asarray(m.center) for n, m in self._meshes["right"].items()}
+        return {n: np.asarray(m.center) for n, m in self.meshes.items()}
 
     def bounds(self) -> tuple[float, float, float, float, float, float]:
         b = np.array([a.GetBounds() for a in self.actors.values()])

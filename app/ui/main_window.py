@@ -552,7 +552,7 @@ class MainWindow(QMainWindow):
         from app.scene.overlays import TechniqueOverlays
 
         scene = self.view.scene
-        stage = OffscreenStage(tuple(size), side=scene.side, rig=self.rig, meshes=scene._meshes["right"])
+        stage = OffscreenStage(tuple(size), side=scene.side, rig=self.rig, meshes=scene.meshes)
         try:
             stage.scene.set_transforms(scene.transforms)
             stage.scene._base = dict(scene._base)

@@ -79,13 +79,6 @@ class SkeletonView(QWidget):
     def reset_view(self) -> None:
         self.set_view(self.view)
 
-    def frame_bounds(self, bounds, view: str | None = None, zoom: float = 1.0) -> None:
-        """Turn the camera to ``view`` and fit ``bounds`` (a region of the foot)."""
-        if view:
-            self.view = view
-        apply_view(self.plotter.renderer, self.view, self.scene.side, bounds, zoom=zoom)
-        self.request_render()
-
     def camera_state(self) -> dict:
         cam = self.plotter.renderer.GetActiveCamera()
         return {"position": list(cam.GetPosition()), "focal_point": list(cam.GetFocalPoint()),

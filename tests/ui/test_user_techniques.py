@@ -116,20 +116,26 @@ def test_a_save_that_fails_half_way_leaves_the_users_file_intact(qtbot, make_win
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
-def test_export_from_the_window_runs_in_the_background(qtbot, make_window, tmp_path):
+def export_dialog(win, technique_id, out):
+    """The window's export dialog for a technique, aimed at ``out``, small and quick."""
     from app.ui.teaching import ExportDialog
 
-    win = make_window()
-    win.open_technique("toe-rotation-3")
+    win.open_technique(technique_id)
     dlg = ExportDialog(win, win.player.technique, side="right", magnify=None)
-    out = tmp_path / "clip.mp4"
     dlg.output.setText(str(out))
     dlg.size.setCurrentText("640x360")
+    results = []
+    dlg.finished_export.connect(lambda ok, msg: results.append((ok, msg)))
+    return dlg, results
+
+
+def test_export_from_the_window_runs_in_the_background(qtbot, make_window, tmp_path):
+    win = make_window()
+    out = tmp_path / "clip.mp4"
+    dlg, results = export_dialog(win, "toe-rotation-3", out)
     dlg.fps.setValue(10)
     dlg.start.setCurrentText("Light traction")
     dlg.end.setCurrentText("Rotate one way")
-    results = []
-    dlg.finished_export.connect(lambda ok, msg: results.append((ok, msg)))
     dlg.start_export()
     win.player.set_frame(5)  # the window keeps working meanwhile
     assert win.player.frame == 5
@@ -139,16 +145,8 @@ def test_export_from_the_window_runs_in_the_background(qtbot, make_window, tmp_p
 
 
 def test_cancelled_export_from_the_window_leaves_nothing(qtbot, make_window, tmp_path):
-    from app.ui.teaching import ExportDialog
-
     win = make_window()
-    win.open_technique("talocrural-traction")
-    dlg = ExportDialog(win, win.player.technique, side="right", magnify=None)
-    out = tmp_path / "clip.mp4"
-    dlg.output.setText(str(out))
-    dlg.size.setCurrentText("640x360")
-    results = []
-    dlg.finished_export.connect(lambda ok, msg: results.append((ok, msg)))
+    dlg, results = export_dialog(win, "talocrural-traction", tmp_path / "clip.mp4")
     dlg.start_export()
     qtbot.waitUntil(lambda: dlg.progress.value() > 3, timeout=60_000)
     dlg.progress.canceled.emit()  # what the Cancel button does
