@@ -8,4 +8,5 @@ __version__ = "0.1.0"
 DATA_DIR = Path(__file__).resolve().parent.parent
 MESH_DIR = DATA_DIR / "meshes"
 RIG_PATH = MESH_DIR / "rig.json"
+LANDMARKS_PATH = MESH_DIR / "landmarks.json"
 TECHNIQUES_PATH = DATA_DIR / "techniques.json"

@@ -1,0 +1,129 @@
+"""Where each named landmark lies, as a rule the generator applies to the bone's surface.
+
+A site says roughly where the landmark is (a joint centre of the rig plus an offset, or a point of the
+Glasgow-Maastricht reference foot scaled by the rig) and how to find it on the surface: the nearest
+surface point, or the surface point furthest in one direction within ``radius_mm`` of the rough point
+("the lowest point of the medial malleolus" is ``snap="min_y"`` near the malleolus). The generator
+(:mod:`app.anatomy.build_landmarks`) snaps every site onto its bone's mesh and writes
+``meshes/landmarks.json`` in the bone's frame, so landmarks follow the bones whenever the models change.
+
+Sources: foot-bone-morphology.md §8.1 (palpable landmarks, GM nodes), §1-§7 (the features named);
+foot-kinematics.md §5 (the tripod: calcaneal tuberosity, first and fifth metatarsal heads).
+Attachment sites of soft tissues live in :mod:`app.anatomy.attachment_sites` in the same form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MORPH = "foot-bone-morphology.md"
+TRIPOD_SRC = "tripod: calcaneal tuberosity, first and fifth metatarsal heads (foot-kinematics.md §5)"
+
+
+@dataclass(frozen=True)
+class Site:
+    """A rule for one landmark. ``near``: ``"joint:<name>"`` (a rig joint centre plus ``offset_mm``) or
+    ``"gm"`` (``offset_mm`` is a point of the GM reference foot, T-frame, multiplied by the rig scale).
+    ``snap``: ``"nearest"`` surface point, or the extreme surface point along an axis
+    (``min_x`` ... ``max_z``, foot frame) among those within ``radius_mm`` of the surface point nearest
+    the rough point."""
+
+    bone: str
+    name: str
+    label: str
+    kind: str
+    near: str
+    offset_mm: tuple[float, float, float]
+    source: str
+    snap: str = "nearest"
+    radius_mm: float = 12.0
+
+
+def _ray_sites() -> list[Site]:
+    out = []
+    for i in range(1, 6):
+        mt = f"metatarsal_{i}"
+        out += [
+            Site(mt, "head", f"Head of metatarsal {i} (dorsal)", "palpable", f"joint:metatarsophalangeal_{i}",
+                 (-2.0, 8.0, 0.0), f"{MORPH} §6 (heads palpable on the dorsum)", "max_y", 7.0),
+            Site(mt, "head_plantar", f"Head of metatarsal {i} (plantar)", "palpable", f"joint:metatarsophalangeal_{i}",
+                 (-2.0, -8.0, 0.0), f"{MORPH} §6, §8.2 (plantar head nodes)", "min_y", 8.0),
+            Site(mt, "base_dorsal", f"Base of metatarsal {i} (dorsal)", "palpable", f"joint:tarsometatarsal_{i}",
+                 (5.0, 8.0, 0.0), f"{MORPH} §6", "max_y", 8.0),
+            Site(mt, "shaft_dorsal", f"Shaft of metatarsal {i} (dorsal)", "palpable", f"ray:{i}",
+                 (0.0, 8.0, 0.0), f"{MORPH} §6", "max_y", 6.0),
+        ]
+        pp = f"proximal_phalanx_{i}"
+        out.append(Site(pp, "base_dorsal", f"Base of the proximal phalanx, toe {i}", "palpable",
+                        f"joint:metatarsophalangeal_{i}", (8.0, 6.0, 0.0), f"{MORPH} §7", "max_y", 6.0))
+        dp = f"distal_phalanx_{i}"
+        out.append(Site(dp, "tip", f"Tip of toe {i} (tuft of the distal phalanx)", "palpable", f"tip:{i}",
+                        (0.0, 0.0, 0.0), f"{MORPH} §7 (ungual tuberosity)", "max_x", 40.0))
+    return out
+
+
+SITES: tuple[Site, ...] = (
+    # leg: the malleoli (GM landmark nodes, §8.1; the tips by the lowest point, §1)
+    Site("tibia", "medial_malleolus", "Medial malleolus", "palpable", "gm", (31.6, 71.9, -33.0),
+         f"{MORPH} §8.1 (GM Talus.MedMalleoli)", "min_z", 14.0),
+    Site("tibia", "medial_malleolus_tip", "Tip of the medial malleolus", "palpable", "gm", (31.6, 62.0, -28.0),
+         f"{MORPH} §1 (MM tip ≈12 mm below the plafond)", "min_y", 14.0),
+    Site("tibia", "anterior_margin", "Anterior margin of the tibia (front of the ankle)", "palpable",
+         "joint:talocrural", (16.0, 14.0, -2.0), f"{MORPH} §1 (plafond, anterior lip)", "max_x", 10.0),
+    Site("fibula", "lateral_malleolus", "Lateral malleolus", "palpable", "gm", (30.8, 65.3, 24.3),
+         f"{MORPH} §8.1 (GM Talus.LatMalleoli)", "max_z", 14.0),
+    Site("fibula", "lateral_malleolus_tip", "Tip of the lateral malleolus", "palpable", "gm", (24.0, 50.0, 24.0),
+         f"{MORPH} §1 (LM tip lower and behind the MM tip)", "min_y", 16.0),
+    # talus
+    Site("talus", "head", "Head of the talus", "palpable", "joint:talonavicular", (-6.0, 8.0, -4.0),
+         f"{MORPH} §2, §8.1 (talar head, TN centre)", "nearest"),
+    Site("talus", "neck_medial", "Neck of the talus (medial)", "palpable", "joint:talonavicular", (-14.0, 6.0, -12.0),
+         f"{MORPH} §2 (neck: rough above and medially)", "min_z", 8.0),
+    Site("talus", "neck_dorsal", "Neck of the talus (dorsal)", "palpable", "joint:talonavicular", (-14.0, 12.0, -2.0),
+         f"{MORPH} §2", "max_y", 8.0),
+    Site("talus", "trochlea", "Trochlea (dome) of the talus", "articular", "joint:talocrural", (0.0, 16.0, 0.0),
+         f"{MORPH} §2", "max_y", 8.0),
+    Site("talus", "lateral_process", "Lateral process of the talus", "palpable", "joint:talocrural", (-2.0, -18.0, 16.0),
+         f"{MORPH} §2 (distal angle of the lateral facet)", "max_z", 10.0),
+    Site("talus", "posterior_process", "Posterior process of the talus", "palpable", "joint:talocrural", (-22.0, -12.0, 2.0),
+         f"{MORPH} §2 (two tubercles, FHL groove between)", "min_x", 10.0),
+    # calcaneus
+    Site("calcaneus", "tuberosity", "Calcaneal tuberosity (back of the heel)", "palpable", "gm", (-21.0, 20.0, 7.0),
+         f"{MORPH} §8.1 (GM posterior-most point)", "min_x", 14.0),
+    Site("calcaneus", "achilles_insertion", "Achilles tendon insertion", "attachment", "gm", (-15.0, 41.0, 7.0),
+         f"{MORPH} §8.1 (GM Achilles node)", "min_x", 10.0),
+    Site("calcaneus", "medial_process", "Medial process of the calcaneal tuberosity", "palpable", "gm", (4.0, 0.0, -8.0),
+         f"{MORPH} §3, §8.1 (GM MedialProcess: plantar fascia origin)", "min_y", 10.0),
+    Site("calcaneus", "tripod", "Heel point of the tripod", "tripod", "gm", (2.0, 0.0, 0.0), TRIPOD_SRC, "min_y", 14.0),
+    Site("calcaneus", "sustentaculum_tali", "Sustentaculum tali", "palpable", "gm", (37.0, 49.0, -27.0),
+         f"{MORPH} §3, §8.1 (GM Calcaneus.SustentaculumTali)", "min_z", 12.0),
+    Site("calcaneus", "peroneal_trochlea", "Peroneal trochlea", "palpable", "gm", (23.0, 33.0, 25.0),
+         f"{MORPH} §3, §8.1", "max_z", 12.0),
+    Site("calcaneus", "anterior_process", "Anterior process of the calcaneus", "palpable", "joint:calcaneocuboid",
+         (-6.0, 10.0, 0.0), f"{MORPH} §3 (bifurcate ligament origin)", "max_y", 8.0),
+    # midfoot
+    Site("navicular", "tuberosity", "Navicular tuberosity", "palpable", "gm", (70.0, 45.0, -37.0),
+         f"{MORPH} §4, §8.1 (most medial point)", "min_z", 14.0),
+    Site("navicular", "dorsal", "Dorsum of the navicular", "palpable", "joint:talonavicular", (8.0, 10.0, -4.0),
+         f"{MORPH} §4", "max_y", 10.0),
+    Site("cuboid", "tuberosity", "Tuberosity of the cuboid", "palpable", "gm", (82.0, 16.0, 25.0),
+         f"{MORPH} §4, §8.1 (lowest cuboid point)", "min_y", 12.0),
+    Site("cuboid", "dorsal", "Dorsum of the cuboid", "palpable", "joint:calcaneocuboid", (12.0, 8.0, 4.0),
+         f"{MORPH} §4", "max_y", 10.0),
+    Site("medial_cuneiform", "medial", "Medial cuneiform (medial face)", "palpable", "joint:tarsometatarsal_1",
+         (-12.0, 2.0, -6.0), f"{MORPH} §5", "min_z", 10.0),
+    Site("medial_cuneiform", "dorsal", "Medial cuneiform (dorsal edge)", "palpable", "joint:tarsometatarsal_1",
+         (-12.0, 12.0, 0.0), f"{MORPH} §5", "max_y", 10.0),
+    Site("intermediate_cuneiform", "dorsal", "Intermediate cuneiform (dorsal)", "palpable", "joint:tarsometatarsal_2",
+         (-10.0, 8.0, 0.0), f"{MORPH} §5", "max_y", 10.0),
+    Site("lateral_cuneiform", "dorsal", "Lateral cuneiform (dorsal)", "palpable", "joint:tarsometatarsal_3",
+         (-12.0, 8.0, 0.0), f"{MORPH} §5", "max_y", 10.0),
+    # forefoot: the fifth metatarsal's styloid process, the tripod's forefoot points
+    Site("metatarsal_5", "styloid", "Tuberosity (styloid process) of metatarsal 5", "palpable", "gm", (73.0, 13.0, 33.0),
+         f"{MORPH} §6, §8.1 (GM MT5 styloid tip)", "min_x", 12.0),
+    Site("metatarsal_1", "tripod", "First metatarsal head point of the tripod", "tripod", "joint:metatarsophalangeal_1",
+         (-2.0, -10.0, 0.0), TRIPOD_SRC, "min_y", 10.0),
+    Site("metatarsal_5", "tripod", "Fifth metatarsal head point of the tripod", "tripod", "joint:metatarsophalangeal_5",
+         (-2.0, -8.0, 0.0), TRIPOD_SRC, "min_y", 10.0),
+    *_ray_sites(),
+)
