@@ -62,8 +62,8 @@ def _ray_sites() -> list[Site]:
         out.append(Site(pp, "base_dorsal", f"Base of the proximal phalanx, toe {i}", "palpable",
                         f"joint:metatarsophalangeal_{i}", (8.0, 6.0, 0.0), f"{MORPH} §7", "max_y", 6.0))
         out.append(Site(pp, "shaft_dorsal", f"Shaft of the proximal phalanx, toe {i} (dorsal: where the toe is grasped)",
-                        "palpable", f"phalanx:{i}", (0.0, 6.0, 0.0), f"{MORPH} §7 (base, shaft and head of each phalanx)",
-                        "max_y", 4.0))
+                        "palpable", f"phalanx:{i}", (0.0, 12.0, 0.0), f"{MORPH} §7 (base, shaft and head of each phalanx)",
+                        "nearest"))
         dp = f"distal_phalanx_{i}"
         out.append(Site(dp, "tip", f"Tip of toe {i} (tuft of the distal phalanx)", "palpable", f"tip:{i}",
                         (0.0, 0.0, 0.0), f"{MORPH} §7 (ungual tuberosity)", "max_x", 40.0))
