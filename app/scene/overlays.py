@@ -32,8 +32,8 @@ HAND_RGB = {"left": (0.36, 0.78, 0.98), "right": (0.55, 0.93, 0.45), "both": (0.
 AXIS_RGB = (0.95, 0.35, 0.35)
 ARROW_LENGTH_MM = 28.0
 MARKER_RADIUS_MM = 4.0
-ARC_LENGTH_MM = 42.0  # length of a curved arrow along its arc
-ARC_MIN_RADIUS_MM = 10.0
+ARC_LENGTH_MM = 50.0  # length of a curved arrow along its arc
+ARC_MIN_RADIUS_MM = 12.0
 
 
 def _actor(mesh: pv.PolyData, rgb, *, opacity: float = 1.0) -> vtk.vtkActor:
@@ -98,7 +98,7 @@ def arc_points(point, normal, axis, axis_point, sense: int = 1, n: int = 40) -> 
     if r < ARC_MIN_RADIUS_MM:
         r_vec = _unit(r_vec) * ARC_MIN_RADIUS_MM
         r = ARC_MIN_RADIUS_MM
-    span = float(np.clip(ARC_LENGTH_MM / r, np.radians(35), np.radians(220)))
+    span = float(np.clip(ARC_LENGTH_MM / r, np.radians(60), np.radians(220)))
     angles = np.linspace(-span / 2, span / 2, n) * (1 if sense >= 0 else -1)
     return np.array([centre + _rotate(r_vec, u, t) for t in angles])
 
@@ -110,7 +110,7 @@ def curved_arrow_geometry(point, normal, axis, axis_point, sense: int = 1) -> pv
     # stop the tube where the cone begins
     seg = np.cumsum(np.r_[0, np.linalg.norm(np.diff(pts, axis=0), axis=1)])
     keep = seg <= seg[-1] - tip_len * 0.8
-    body = pv.lines_from_points(pts[keep]).tube(radius=1.3, n_sides=12, capping=True)
+    body = pv.lines_from_points(pts[keep]).tube(radius=1.4, n_sides=12, capping=True)
     t = _unit(pts[-1] - pts[-2])
     cone = pv.Cone(center=pts[-1] - t * tip_len / 2, direction=t, height=tip_len, radius=3.4, resolution=16, capping=True)
     return body.triangulate().merge(cone.triangulate()).clean()
