@@ -191,14 +191,30 @@ class CuePanel(QWidget):
 
 
 class BoneInfo(QTextBrowser):
-    """Name, group and joints of the selected bone, with the tutorial's anatomy notes about it."""
+    """Name, group, joints and named landmarks of the selected bone, with the tutorial's anatomy notes about it."""
 
     def __init__(self, rig, parent=None):
         super().__init__(parent)
         self.rig = rig
         self.anatomy_notes = []
         self.bone = ""
+        self._landmarks = None
         self.show_bone("")
+
+    def _landmarks_html(self, bone: str) -> str:
+        from app.anatomy.landmarks import LandmarkError, load_landmarks
+
+        if self._landmarks is None:
+            try:
+                self._landmarks = load_landmarks(bones=set(self.rig.bone_names))
+            except LandmarkError as exc:
+                return f"<p style='color: gray'>Landmarks unavailable: {html.escape(str(exc))}</p>"
+        marks = [m for m in self._landmarks.of_bone(bone) if m.kind != "attachment"]
+        if not marks:
+            return ""
+        rows = "".join(f"<li>{html.escape(m.label)} <span style='color: gray'>({html.escape(m.name)})</span></li>"
+                       for m in marks)
+        return f"<p><b>Landmarks:</b></p><ul>{rows}</ul>"
 
     def show_bone(self, bone: str) -> None:
         self.bone = bone
@@ -213,7 +229,7 @@ class BoneInfo(QTextBrowser):
         note_html = "".join(f"<p><i>{html.escape(n.text)}</i></p>" for n in notes)
         fixed = "<p>Held still in this viewer: the leg is the fixed frame.</p>" if b.parent is None else ""
         self.setHtml(f"<h3>{html.escape(b.label)}</h3><p><b>Group:</b> {html.escape(b.group)}</p>"
-                     f"<p><b>Joints:</b></p><ul>{rows}</ul>{fixed}{note_html}")
+                     f"<p><b>Joints:</b></p><ul>{rows}</ul>{self._landmarks_html(bone)}{fixed}{note_html}")
 
 
 class PhaseSlider(QSlider):

@@ -62,16 +62,16 @@ def test_every_contact_stays_on_its_bone_at_every_frame(plotter, rig, lib, meshe
         ov = TechniqueOverlays(plotter, rig, t, timeline=tl)
         try:
             frames = [None, *range(tl.n_frames)]
-            for i, c in enumerate(t.contacts):
-                bone = rig.bone(c.bone).index
-                local = []
-                for f in frames:
-                    W = np.tile(np.eye(4), (len(rig.bones), 1, 1)) if f is None else tl.transforms(f)
-                    ov.set_transforms(W, f)
+            local = np.zeros((len(t.contacts), len(frames), 3))
+            for n, f in enumerate(frames):
+                W = np.tile(np.eye(4), (len(rig.bones), 1, 1)) if f is None else tl.transforms(f)
+                ov.set_transforms(W, f)
+                for i, c in enumerate(t.contacts):
                     world = matrix(ov.contacts[i].marker) @ np.r_[c.point_mm, 1.0]
-                    local.append((np.linalg.inv(W[bone]) @ world)[:3])  # into the bone's bind frame
-                _, closest = meshes[c.bone].find_closest_cell(np.array(local), return_closest_point=True)
-                d = np.linalg.norm(np.array(local) - closest, axis=1)
+                    local[i, n] = (np.linalg.inv(W[rig.bone(c.bone).index]) @ world)[:3]  # into the bone's bind frame
+            for i, c in enumerate(t.contacts):
+                _, closest = meshes[c.bone].find_closest_cell(local[i], return_closest_point=True)
+                d = np.linalg.norm(local[i] - closest, axis=1)
                 assert d.max() < SURFACE_TOLERANCE_MM, \
                     f"{tid} {c.label!r}: {d.max():.1f} mm off {c.bone} at frame {frames[int(np.argmax(d))]}"
         finally:

@@ -190,3 +190,20 @@ def test_a_contact_that_follows_nothing_keeps_its_sense_and_shows_throughout(rig
     tl = Timeline(t, rig)
     states = ContactStates(t, tl)
     assert states.shown.all() and (states.sense == 1).all()
+
+
+def test_the_format_reference_lists_the_landmarks_contacts_can_name(marks):
+    """The table in docs/techniques-format.md names only landmarks that exist, and every landmark site."""
+    import re
+    from pathlib import Path
+
+    from app.anatomy.landmark_sites import SITES
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "techniques-format.md").read_text()
+    section = doc.split("| bone | landmarks |")[1].split("\n\n")[0]
+    listed = set()
+    for bone, names in re.findall(r"^\| `(\w+)` \| (.+) \|$", section, flags=re.M):
+        listed |= {(bone, n) for n in re.findall(r"`(\w+)`", names)}
+    assert listed, "no landmark table found"
+    assert all(marks.has(b, n) for b, n in listed), sorted(x for x in listed if not marks.has(*x))
+    assert {(s.bone, s.name) for s in SITES} <= listed
