@@ -207,3 +207,17 @@ def test_the_format_reference_lists_the_landmarks_contacts_can_name(marks):
     assert listed, "no landmark table found"
     assert all(marks.has(b, n) for b, n in listed), sorted(x for x in listed if not marks.has(*x))
     assert {(s.bone, s.name) for s in SITES} <= listed
+
+
+def test_check_tells_how_to_rewrite_an_old_contact(tmp_path, rig, bundled, marks, capsys):
+    from app.techniques.commands import run_check
+
+    doc = copy.deepcopy(bundled)
+    i = index_of(bundled, "talocrural-traction")
+    c = doc["techniques"][i]["contacts"][0]
+    c.pop("landmark")
+    c["point_mm"] = [float(x) for x in marks.get("talus", "head").point_mm + [0, 2, 0]]
+    p = write(tmp_path, doc)
+    assert run_check(str(p)) == 0  # still valid
+    out = capsys.readouterr().out
+    assert "contacts[0]: old point_mm form" in out and '"landmark": "head", "offset_mm": [0, 2, 0]' in out
