@@ -34,6 +34,8 @@ ARROW_LENGTH_MM = 28.0
 MARKER_RADIUS_MM = 4.0
 ARC_LENGTH_MM = 50.0  # length of a curved arrow along its arc
 ARC_MIN_RADIUS_MM = 12.0
+ARC_CLEARANCE_MM = 3.0  # a curved arrow keeps this far outside its bone
+ARC_MAX_WIDENING_MM = 30.0
 
 
 def _actor(mesh: pv.PolyData, rgb, *, opacity: float = 1.0) -> vtk.vtkActor:
@@ -79,12 +81,14 @@ def _rotate(v: np.ndarray, axis: np.ndarray, angle_rad: float) -> np.ndarray:
     return v * c + np.cross(axis, v) * s + axis * (axis @ v) * (1 - c)
 
 
-def arc_points(point, normal, axis, axis_point, sense: int = 1, n: int = 40) -> np.ndarray:
+def arc_points(point, normal, axis, axis_point, sense: int = 1, n: int = 40, *, clear_of: pv.PolyData | None = None) -> np.ndarray:
     """(n, 3) points of a curved arrow's arc about the line (``axis_point``, ``axis``) through the contact.
 
     The arc passes over the contact, lifted off the bone along ``normal``, spans about
     :data:`ARC_LENGTH_MM`, and runs in the positive sense of rotation about ``axis`` (right-hand rule)
-    for ``sense`` +1, the other way for -1; its last point is the arrow's tip end.
+    for ``sense`` +1, the other way for -1; its last point is the arrow's tip end. With ``clear_of``
+    (the bone's mesh, same frame) the arc is widened until it stays :data:`ARC_CLEARANCE_MM` outside
+    the bone along its whole length, so no part of it (the tip above all) is hidden in the bone.
     """
     u = _unit(axis)
     p = np.asarray(point, float) + _unit(normal) * (MARKER_RADIUS_MM + 2.0)
@@ -95,25 +99,35 @@ def arc_points(point, normal, axis, axis_point, sense: int = 1, n: int = 40) -> 
     if r < 1e-6:  # the contact sits on the axis: swing the arc out along the normal
         r_vec = _unit(np.cross(u, np.cross(_unit(normal), u))) if abs(_unit(normal) @ u) < 0.99 else _unit(np.cross(u, [0, 1, 0]))
         r = 0.0
-    if r < ARC_MIN_RADIUS_MM:
-        r_vec = _unit(r_vec) * ARC_MIN_RADIUS_MM
-        r = ARC_MIN_RADIUS_MM
-    span = float(np.clip(ARC_LENGTH_MM / r, np.radians(60), np.radians(220)))
-    angles = np.linspace(-span / 2, span / 2, n) * (1 if sense >= 0 else -1)
-    return np.array([centre + _rotate(r_vec, u, t) for t in angles])
+    r = max(r, ARC_MIN_RADIUS_MM)
+    r_dir = _unit(r_vec)
+
+    def arc(radius: float) -> np.ndarray:
+        span = float(np.clip(ARC_LENGTH_MM / radius, np.radians(60), np.radians(220)))
+        angles = np.linspace(-span / 2, span / 2, n) * (1 if sense >= 0 else -1)
+        return np.array([centre + _rotate(r_dir * radius, u, t) for t in angles])
+
+    pts = arc(r)
+    if clear_of is not None:
+        for extra in np.arange(0.0, ARC_MAX_WIDENING_MM + 0.1, 2.0):
+            pts = arc(r + extra)
+            d = pv.PolyData(pts).compute_implicit_distance(clear_of)["implicit_distance"]
+            if np.min(d) >= ARC_CLEARANCE_MM:
+                break
+    return pts
 
 
-def curved_arrow_geometry(point, normal, axis, axis_point, sense: int = 1) -> pv.PolyData:
+def curved_arrow_geometry(point, normal, axis, axis_point, sense: int = 1, *, clear_of: pv.PolyData | None = None) -> pv.PolyData:
     """A curved arrow (tube along :func:`arc_points` and a cone at its end), bone frame, mm."""
-    pts = arc_points(point, normal, axis, axis_point, sense)
+    pts = arc_points(point, normal, axis, axis_point, sense, clear_of=clear_of)
     tip_len = 8.0
     # stop the tube where the cone begins
     seg = np.cumsum(np.r_[0, np.linalg.norm(np.diff(pts, axis=0), axis=1)])
     keep = seg <= seg[-1] - tip_len * 0.8
-    body = pv.lines_from_points(pts[keep]).tube(radius=1.4, n_sides=12, capping=True)
+    body = pv.MultipleLines(pts[keep]).tube(radius=1.4, n_sides=12, capping=True)  # one polyline: no seams
     t = _unit(pts[-1] - pts[-2])
     cone = pv.Cone(center=pts[-1] - t * tip_len / 2, direction=t, height=tip_len, radius=3.4, resolution=16, capping=True)
-    return body.triangulate().merge(cone.triangulate()).clean()
+    return body.triangulate().merge(cone.triangulate())
 
 
 def rotation_axis(rig, coordinate: str) -> tuple[np.ndarray, np.ndarray]:
@@ -141,9 +155,10 @@ class ContactActors:
 class TechniqueOverlays:
     """Contacts and joint axes of one technique in one plotter."""
 
-    def __init__(self, plotter, rig, technique, *, side: str = "right", timeline=None):
+    def __init__(self, plotter, rig, technique, *, side: str = "right", timeline=None, meshes=None):
         """``timeline``: the :class:`app.techniques.timeline.Timeline` whose frame numbers
-        :meth:`set_transforms` receives (default: the technique at 30 fps)."""
+        :meth:`set_transforms` receives (default: the technique at 30 fps). ``meshes``: the bone meshes
+        (right foot, bind pose), which curved arrows keep clear of (default: read when a contact needs them)."""
         from app.techniques.contacts import ContactStates
         from app.techniques.timeline import Timeline
 
@@ -162,8 +177,13 @@ class TechniqueOverlays:
             arrows = {}
             for sense in (1, -1):
                 if contact.curved:
+                    if meshes is None:
+                        from app.scene.skeleton import load_bone_meshes
+
+                        meshes = load_bone_meshes(rig)
                     axis, axis_point = rotation_axis(rig, contact.about)
-                    mesh = curved_arrow_geometry(contact.point_mm, contact.normal, axis, axis_point, sense)
+                    mesh = curved_arrow_geometry(contact.point_mm, contact.normal, axis, axis_point, sense,
+                                                 clear_of=meshes[contact.bone])
                 else:
                     mesh = straight_arrow_geometry(contact.point_mm, np.asarray(contact.direction) * sense, contact.normal)
                 arrows[sense] = self._add(mesh, rgb)

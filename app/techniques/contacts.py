@@ -6,9 +6,9 @@
     contact.follows  --(d value / d frame of that coordinate)-->   sense at frame n   (+1 as authored, -1 reversed)
     (or .about)
 
-The sense is the sign of the followed coordinate's velocity (central difference over the timeline's
-frames). Where the coordinate is momentarily still (the top of a scissor, a hold), the arrow keeps the
-sense of the motion that brought it there; before the first motion of the contact's shown span it takes
+The sense is the sign of the followed coordinate's velocity: its change since the previous frame, so a
+frame shows the way the bone moved to reach it. Where the coordinate is still (a hold), the arrow keeps
+the sense of the motion that brought it there; before the first motion of the contact's shown span it takes
 the sense of the motion to come. So at each extreme of metatarsal scissoring the arrows show the push
 that took the head there, and they turn round as the heads come back. A contact that follows nothing
 keeps its authored sense. Like the pose, the state of frame n depends on nothing but (technique, fps).
@@ -64,10 +64,12 @@ class ContactStates:
             if coord is None:
                 continue
             v = values[:, timeline.rig.coordinate(coord).index]
-            velocity = np.gradient(v) if n_frames > 1 else np.zeros(n_frames)
+            velocity = np.diff(v, prepend=v[:1])  # the change since the previous frame
             sign = np.where(np.abs(velocity) > STILL_PER_FRAME, np.sign(velocity), 0).astype(np.int8)
             for a, b in _runs(self.shown[i]):
-                self.sense[i, a:b] = _fill_still(sign[a:b])
+                seg = sign[a:b].copy()
+                seg[0] = 0  # how the bone moved before the hand was on it does not count
+                self.sense[i, a:b] = _fill_still(seg)
 
     def at(self, frame: int) -> tuple[np.ndarray, np.ndarray]:
         """(shown, sense) of every contact at ``frame``: (n,) bool and (n,) +1/-1."""
