@@ -31,10 +31,11 @@ from app.scene.skeleton import make_actor, mirrored
 HAND_RGB = {"left": (0.36, 0.78, 0.98), "right": (0.55, 0.93, 0.45), "both": (0.98, 0.85, 0.35)}
 AXIS_RGB = (0.95, 0.35, 0.35)
 ARROW_LENGTH_MM = 28.0
+ARROW_TIP_RADIUS_MM = 3.4
 MARKER_RADIUS_MM = 4.0
 ARC_LENGTH_MM = 50.0  # length of a curved arrow along its arc
 ARC_MIN_RADIUS_MM = 12.0
-ARC_CLEARANCE_MM = 3.0  # a curved arrow keeps this far outside its bone
+ARC_CLEARANCE_MM = 3.5  # a curved arrow's centre line keeps this far outside its bone (more than the cone's radius)
 ARC_MAX_WIDENING_MM = 30.0
 
 
@@ -51,17 +52,27 @@ def _unit(v) -> np.ndarray:
     return v / n if n > 1e-12 else v
 
 
+def surface_distance(mesh: pv.PolyData):
+    """A function: (k, 3) points (mesh frame, mm) -> (k,) signed distance to ``mesh``'s surface, mm
+    (negative inside). Built once per bone; each call is cheap."""
+    f = vtk.vtkImplicitPolyDataDistance()
+    f.SetInput(mesh)
+    return lambda pts: np.array([f.EvaluateFunction(*map(float, q)) for q in np.asarray(pts, float)])
+
+
 def marker_geometry(point, normal) -> pv.PolyData:
     """A sphere resting on the bone at ``point`` (mm, bone frame), lifted along the outward ``normal``."""
     centre = np.asarray(point, float) + _unit(normal) * (MARKER_RADIUS_MM - 1.0)
     return pv.Sphere(radius=MARKER_RADIUS_MM, center=centre, theta_resolution=16, phi_resolution=12).triangulate()
 
 
-def straight_arrow_geometry(point, direction, normal) -> pv.PolyData:
+def straight_arrow_geometry(point, direction, normal, *, clear_of=None) -> pv.PolyData:
     """A force arrow along ``direction`` at a contact on the bone surface (bone frame, mm).
 
     A push into the bone ends just outside the marker, a pull away from it starts there, and a force
-    along the surface runs beside the marker, lifted off the bone: the arrow is never hidden inside it.
+    along the surface runs beside the marker, lifted off the bone. With ``clear_of`` (the bone's
+    :func:`surface_distance`) the arrow is lifted further along the normal until no part of it is
+    inside the bone.
     """
     p, d, n = np.asarray(point, float), _unit(direction), _unit(normal)
     into = float(d @ n)
@@ -71,23 +82,24 @@ def straight_arrow_geometry(point, direction, normal) -> pv.PolyData:
         start = p + n * MARKER_RADIUS_MM
     else:  # along the surface: beside the marker, lifted off the bone
         start = p + n * (2 * MARKER_RADIUS_MM + 1.0) - d * ARROW_LENGTH_MM * 0.35
-    return pv.Arrow(start=start, direction=d, scale=ARROW_LENGTH_MM, tip_length=0.3, tip_radius=0.12,
-                    shaft_radius=0.045, tip_resolution=16, shaft_resolution=12).triangulate()
+    if clear_of is not None:
+        axis_pts = start + np.outer(np.linspace(0.0, 1.0, 15), d * ARROW_LENGTH_MM)
+        for lift in np.arange(0.0, ARC_MAX_WIDENING_MM + 0.1, 2.0):
+            if np.min(clear_of(axis_pts + n * lift)) > ARROW_TIP_RADIUS_MM + 0.5:
+                break
+        start = start + n * lift
+    return pv.Arrow(start=start, direction=d, scale=ARROW_LENGTH_MM, tip_length=0.3,
+                    tip_radius=ARROW_TIP_RADIUS_MM / ARROW_LENGTH_MM, shaft_radius=0.045, tip_resolution=16,
+                    shaft_resolution=12).triangulate()
 
 
-def _rotate(v: np.ndarray, axis: np.ndarray, angle_rad: float) -> np.ndarray:
-    """Rodrigues: ``v`` turned by ``angle_rad`` about the unit ``axis`` (right-hand rule)."""
-    c, s = np.cos(angle_rad), np.sin(angle_rad)
-    return v * c + np.cross(axis, v) * s + axis * (axis @ v) * (1 - c)
-
-
-def arc_points(point, normal, axis, axis_point, sense: int = 1, n: int = 40, *, clear_of: pv.PolyData | None = None) -> np.ndarray:
+def arc_points(point, normal, axis, axis_point, sense: int = 1, n: int = 40, *, clear_of=None) -> np.ndarray:
     """(n, 3) points of a curved arrow's arc about the line (``axis_point``, ``axis``) through the contact.
 
     The arc passes over the contact, lifted off the bone along ``normal``, spans about
     :data:`ARC_LENGTH_MM`, and runs in the positive sense of rotation about ``axis`` (right-hand rule)
     for ``sense`` +1, the other way for -1; its last point is the arrow's tip end. With ``clear_of``
-    (the bone's mesh, same frame) the arc is widened until it stays :data:`ARC_CLEARANCE_MM` outside
+    (the bone's :func:`surface_distance`) the arc is widened until it stays :data:`ARC_CLEARANCE_MM` outside
     the bone along its whole length, so no part of it (the tip above all) is hidden in the bone.
     """
     u = _unit(axis)
@@ -104,20 +116,20 @@ def arc_points(point, normal, axis, axis_point, sense: int = 1, n: int = 40, *, 
 
     def arc(radius: float) -> np.ndarray:
         span = float(np.clip(ARC_LENGTH_MM / radius, np.radians(60), np.radians(220)))
-        angles = np.linspace(-span / 2, span / 2, n) * (1 if sense >= 0 else -1)
-        return np.array([centre + _rotate(r_dir * radius, u, t) for t in angles])
+        angles = np.linspace(-span / 2, span / 2, n)[:, None] * (1 if sense >= 0 else -1)
+        v = r_dir * radius  # Rodrigues for every angle at once (v is perpendicular to u)
+        return centre + v * np.cos(angles) + np.cross(u, v) * np.sin(angles)
 
     pts = arc(r)
     if clear_of is not None:
         for extra in np.arange(0.0, ARC_MAX_WIDENING_MM + 0.1, 2.0):
             pts = arc(r + extra)
-            d = pv.PolyData(pts).compute_implicit_distance(clear_of)["implicit_distance"]
-            if np.min(d) >= ARC_CLEARANCE_MM:
+            if np.min(clear_of(pts)) >= ARC_CLEARANCE_MM:
                 break
     return pts
 
 
-def curved_arrow_geometry(point, normal, axis, axis_point, sense: int = 1, *, clear_of: pv.PolyData | None = None) -> pv.PolyData:
+def curved_arrow_geometry(point, normal, axis, axis_point, sense: int = 1, *, clear_of=None) -> pv.PolyData:
     """A curved arrow (tube along :func:`arc_points` and a cone at its end), bone frame, mm."""
     pts = arc_points(point, normal, axis, axis_point, sense, clear_of=clear_of)
     tip_len = 8.0
@@ -126,7 +138,8 @@ def curved_arrow_geometry(point, normal, axis, axis_point, sense: int = 1, *, cl
     keep = seg <= seg[-1] - tip_len * 0.8
     body = pv.MultipleLines(pts[keep]).tube(radius=1.4, n_sides=12, capping=True)  # one polyline: no seams
     t = _unit(pts[-1] - pts[-2])
-    cone = pv.Cone(center=pts[-1] - t * tip_len / 2, direction=t, height=tip_len, radius=3.4, resolution=16, capping=True)
+    cone = pv.Cone(center=pts[-1] - t * tip_len / 2, direction=t, height=tip_len, radius=ARROW_TIP_RADIUS_MM,
+                   resolution=16, capping=True)
     return body.triangulate().merge(cone.triangulate())
 
 
@@ -158,7 +171,7 @@ class TechniqueOverlays:
     def __init__(self, plotter, rig, technique, *, side: str = "right", timeline=None, meshes=None):
         """``timeline``: the :class:`app.techniques.timeline.Timeline` whose frame numbers
         :meth:`set_transforms` receives (default: the technique at 30 fps). ``meshes``: the bone meshes
-        (right foot, bind pose), which curved arrows keep clear of (default: read when a contact needs them)."""
+        (right foot, bind pose), which arrows keep clear of (default: read from the mesh folder)."""
         from app.techniques.contacts import ContactStates
         from app.techniques.timeline import Timeline
 
@@ -171,21 +184,25 @@ class TechniqueOverlays:
         self.axis_actors: list[tuple[str, vtk.vtkActor]] = []
         self._contacts_on = True
         self._frame = 0
+        clearance = {}  # bone -> its surface_distance
         for contact in technique.contacts:
             rgb = HAND_RGB.get(contact.hand, HAND_RGB["both"])
             marker = self._add(marker_geometry(contact.point_mm, contact.normal), rgb)
             arrows = {}
             for sense in (1, -1):
-                if contact.curved:
-                    if meshes is None:
-                        from app.scene.skeleton import load_bone_meshes
+                if meshes is None:
+                    from app.scene.skeleton import load_bone_meshes
 
-                        meshes = load_bone_meshes(rig)
+                    meshes = load_bone_meshes(rig)
+                if contact.bone not in clearance:
+                    clearance[contact.bone] = surface_distance(meshes[contact.bone])
+                bone_mesh = clearance[contact.bone]
+                if contact.curved:
                     axis, axis_point = rotation_axis(rig, contact.about)
-                    mesh = curved_arrow_geometry(contact.point_mm, contact.normal, axis, axis_point, sense,
-                                                 clear_of=meshes[contact.bone])
+                    mesh = curved_arrow_geometry(contact.point_mm, contact.normal, axis, axis_point, sense, clear_of=bone_mesh)
                 else:
-                    mesh = straight_arrow_geometry(contact.point_mm, np.asarray(contact.direction) * sense, contact.normal)
+                    mesh = straight_arrow_geometry(contact.point_mm, np.asarray(contact.direction) * sense, contact.normal,
+                                                   clear_of=bone_mesh)
                 arrows[sense] = self._add(mesh, rgb)
             self.contacts.append(ContactActors(contact.bone, marker, arrows))
         for jname in technique.joints:

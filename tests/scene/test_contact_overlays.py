@@ -59,7 +59,7 @@ def test_every_contact_stays_on_its_bone_at_every_frame(plotter, rig, lib, meshe
     t = lib.technique(tid)
     for magnify in (None, 10.0):
         tl = Timeline(t, rig, magnify=magnify)
-        ov = TechniqueOverlays(plotter, rig, t, timeline=tl)
+        ov = TechniqueOverlays(plotter, rig, t, timeline=tl, meshes=meshes)
         try:
             frames = [None, *range(tl.n_frames)]
             local = np.zeros((len(t.contacts), len(frames), 3))
@@ -78,10 +78,10 @@ def test_every_contact_stays_on_its_bone_at_every_frame(plotter, rig, lib, meshe
             ov.remove()
 
 
-def test_scissoring_arrows_drawn_turn_round_with_the_motion(plotter, rig, lib):
+def test_scissoring_arrows_drawn_turn_round_with_the_motion(plotter, rig, lib, meshes):
     t = lib.technique("metatarsal-scissoring")
     tl = Timeline(t, rig)
-    ov = TechniqueOverlays(plotter, rig, t, timeline=tl)
+    ov = TechniqueOverlays(plotter, rig, t, timeline=tl, meshes=meshes)
     q = tl.sample_coordinates()
     try:
         i = next(k for k, c in enumerate(t.contacts) if c.bone == "metatarsal_1")
@@ -106,12 +106,12 @@ def test_scissoring_arrows_drawn_turn_round_with_the_motion(plotter, rig, lib):
         ov.remove()
 
 
-def test_rotation_contacts_draw_curved_arrows_that_turn_the_way_the_joint_does(plotter, rig, lib):
+def test_rotation_contacts_draw_curved_arrows_that_turn_the_way_the_joint_does(plotter, rig, lib, meshes):
     curved = [(t, c) for t in lib.techniques for c in t.contacts if c.about]
     assert {t.id for t, _ in curved} >= {"toe-rotation-1", "midfoot-roll-on-thumb", "talocrural-traction-roll"}
     kin = Kinematics(rig)
     for t, c in curved:
-        ov = TechniqueOverlays(plotter, rig, t)
+        ov = TechniqueOverlays(plotter, rig, t, meshes=meshes)
         try:
             k = t.contacts.index(c)
             for sense, actor in ov.contacts[k].arrows.items():
@@ -131,10 +131,10 @@ def test_rotation_contacts_draw_curved_arrows_that_turn_the_way_the_joint_does(p
             ov.remove()
 
 
-def test_the_traction_arrow_tilts_with_the_talus(plotter, rig, lib):
+def test_the_traction_arrow_tilts_with_the_talus(plotter, rig, lib, meshes):
     t = lib.technique("talocrural-traction-roll")
     tl = Timeline(t, rig)
-    ov = TechniqueOverlays(plotter, rig, t, timeline=tl)
+    ov = TechniqueOverlays(plotter, rig, t, timeline=tl, meshes=meshes)
     try:
         q = tl.sample_coordinates()[:, rig.coordinate("talocrural.dorsiflexion").index]
         f = int(np.argmin(q))  # deepest plantarflexion of the roll
@@ -151,10 +151,10 @@ def test_the_traction_arrow_tilts_with_the_talus(plotter, rig, lib):
         ov.remove()
 
 
-def test_hiding_contacts_hides_them_at_every_frame(plotter, rig, lib):
+def test_hiding_contacts_hides_them_at_every_frame(plotter, rig, lib, meshes):
     t = lib.technique("metatarsal-scissoring")
     tl = Timeline(t, rig)
-    ov = TechniqueOverlays(plotter, rig, t, timeline=tl)
+    ov = TechniqueOverlays(plotter, rig, t, timeline=tl, meshes=meshes)
     try:
         ov.set_visible(contacts=False)
         for f in (0, tl.n_frames // 2, tl.n_frames - 1):
@@ -164,3 +164,20 @@ def test_hiding_contacts_hides_them_at_every_frame(plotter, rig, lib):
         assert sum(a.GetVisibility() for c in ov.contacts for a in c.actors) == 4  # two markers, two arrows
     finally:
         ov.remove()
+
+
+def test_no_arrow_is_hidden_inside_its_bone(plotter, rig, lib, meshes):
+    """Every arrow (straight or curved, either sense) lies outside the bone it is drawn on (bone frame)."""
+    inside = []
+    for t in lib.techniques:
+        ov = TechniqueOverlays(plotter, rig, t, meshes=meshes)
+        try:
+            for c, actors in zip(t.contacts, ov.contacts):
+                for sense, actor in actors.arrows.items():
+                    pts = pv.wrap(actor.GetMapper().GetInput())
+                    d = pts.compute_implicit_distance(meshes[c.bone])["implicit_distance"]
+                    if d.min() <= 0:
+                        inside.append(f"{t.id} {c.label[:40]!r} ({sense:+d}): {-d.min():.1f} mm inside {c.bone}")
+        finally:
+            ov.remove()
+    assert not inside, inside
