@@ -158,8 +158,11 @@ class CuePanel(QWidget):
     def _notes_html(self, tech) -> str:
         parts = []
         if tech.contacts:
+            items = dict.fromkeys(  # one line per hand and phases, in the file's order
+                (c.label, ", ".join(c.phases)) for c in tech.contacts)
             parts.append("<h4>Hands</h4><ul>" + "".join(
-                f"<li>{html.escape(c.label)}</li>" for c in tech.contacts) + "</ul>")
+                f"<li>{html.escape(label)}" + (f" <span style='color: gray'>({html.escape(when)})</span>" if when else "")
+                + "</li>" for label, when in items) + "</ul>")
         if tech.precautions:
             parts.append("<h4>Precautions</h4><ul>" + "".join(
                 f"<li>{html.escape(p)}</li>" for p in tech.precautions) + "</ul>")
