@@ -43,6 +43,9 @@ def rough_point(site, rig) -> np.ndarray:
         return J[arg] + off
     if kind == "ray":  # midway along metatarsal i
         return (J[f"tarsometatarsal_{arg}"] + J[f"metatarsophalangeal_{arg}"]) / 2 + off
+    if kind == "phalanx":  # midway along the proximal phalanx of toe i
+        nxt = J["interphalangeal_1"] if arg == "1" else J[f"proximal_interphalangeal_{arg}"]
+        return (J[f"metatarsophalangeal_{arg}"] + nxt) / 2 + off
     if kind == "tip":  # the distal joint of toe i
         return (J["interphalangeal_1"] if arg == "1" else J[f"distal_interphalangeal_{arg}"]) + off
     raise ValueError(f"site {site.bone}.{site.name}: unknown 'near' {site.near!r}")

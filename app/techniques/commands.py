@@ -24,6 +24,13 @@ def run_check(path: str, out: TextIO | None = None) -> int:
         print(f"{path}: {len(result.problems)} problem(s); {len(result.techniques)} technique(s) valid", file=out)
         return 1
     print(f"{path}: OK, {len(result.techniques)} technique(s), {len(result.anatomy_notes)} anatomy note(s)", file=out)
+    for t in result.techniques:
+        for k, c in enumerate(t.contacts):
+            if c.converted_from_point_mm:
+                offset = ", ".join(f"{x:g}" for x in c.offset_mm)
+                print(f"{path}: technique '{t.id}': contacts[{k}]: old point_mm form, read as landmark "
+                      f"'{c.landmark}' of {c.bone} + offset [{offset}] mm; write "
+                      f'"landmark": "{c.landmark}", "offset_mm": [{offset}] in its place', file=out)
     return 0
 
 

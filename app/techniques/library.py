@@ -8,7 +8,9 @@ Checks beyond the schema: unknown bone, joint or coordinate names; key values ou
 coordinate's normal range (oscillations included); key times that do not increase or run past the
 technique; phases that do not add up to the technique's duration; duplicate ids (within a file and
 across files); a track moving a joint the technique does not list, or a listed joint no track moves;
-cues longer than 25 words.
+cues longer than 25 words; a contact on an unknown landmark (the message lists the bone's landmarks),
+too far from it, or whose arrow names an unknown phase or a coordinate nothing moves. A contact in the
+old form (a foot-frame ``point_mm``) is read as its bone's nearest landmark plus the offset to it.
 """
 
 from __future__ import annotations
@@ -228,15 +230,111 @@ def _semantic_problems(t: dict, rig, prefix: list, file: str, tid: str | None) -
     for j in sorted(listed - moved_joints):
         bad(["joints"], f"joint '{j}' is listed but no track or oscillation moves it")
     for k, contact in enumerate(t.get("contacts", [])):
-        if contact["bone"] not in rig.bone_names:
-            bad(["contacts", k, "bone"], f"unknown bone '{contact['bone']}'")
-        if math.hypot(*contact["direction"]) < 1e-6:
-            bad(["contacts", k, "direction"], "direction must not be zero")
+        for parts, message in _contact_problems(contact, rig, names, set(t["tracks"]) | {o["coordinate"] for o in t.get("oscillations", [])}):
+            bad(["contacts", k] + parts, message)
     for k, note in enumerate(t.get("anatomy_notes", [])):
         for b in note.get("bones", []):
             if b not in rig.bone_names:
                 bad(["anatomy_notes", k, "bones"], f"unknown bone '{b}'")
     return out
+
+
+MAX_CONTACT_OFFSET_MM = 25.0
+
+
+@lru_cache(maxsize=4)
+def _landmarks_for(bones: tuple[str, ...]):
+    from app.anatomy.landmarks import load_landmarks
+
+    return load_landmarks(bones=set(bones))
+
+
+def landmarks_of(rig):
+    """The bundled landmarks (``meshes/landmarks.json``) for ``rig``'s bones, read once."""
+    return _landmarks_for(tuple(rig.bone_names))
+
+
+def _nearest_landmark(marks, bone: str, point) -> tuple[str, tuple[float, float, float]] | None:
+    """Old ``point_mm`` form -> (nearest landmark of the bone, offset from it in mm, bone frame)."""
+    import numpy as np
+
+    cands = marks.of_bone(bone)
+    if not cands:
+        return None
+    p = np.asarray(point, dtype=float)
+    best = min(cands, key=lambda m: float(np.linalg.norm(p - m.point_mm)))
+    return best.name, tuple(round(float(x), 2) for x in p - best.point_mm)
+
+
+def _contact_problems(c: dict, rig, phase_names: list[str], animated: set[str]) -> list[tuple[list, str]]:
+    """What is wrong with one contact: (path below the contact, message) pairs."""
+    out: list[tuple[list, str]] = []
+    bone = c["bone"]
+    if bone not in rig.bone_names:
+        return [(["bone"], f"unknown bone '{bone}'")]
+    marks = landmarks_of(rig)
+    known = ", ".join(m.name for m in marks.of_bone(bone)) or "none"
+    if "landmark" in c:
+        if "point_mm" in c:
+            out.append((["point_mm"], "give either landmark (with an optional offset_mm) or the old point_mm, not both"))
+        if not marks.has(bone, c["landmark"]):
+            out.append((["landmark"], f"unknown landmark '{c['landmark']}' on bone '{bone}'; its landmarks are: {known}"))
+        off = math.hypot(*c.get("offset_mm", (0.0, 0.0, 0.0)))
+        if off > MAX_CONTACT_OFFSET_MM:
+            out.append((["offset_mm"], f"an offset of {off:.0f} mm takes the contact off the bone (at most "
+                                       f"{MAX_CONTACT_OFFSET_MM:g} mm); name a nearer landmark of '{bone}': {known}"))
+    elif "point_mm" in c:
+        if "offset_mm" in c:
+            out.append((["offset_mm"], "offset_mm goes with landmark; the old point_mm form has no offset"))
+        if not marks.of_bone(bone):
+            out.append((["point_mm"], f"bone '{bone}' has no landmarks to place the old point_mm form on; "
+                                      "put the contact on a neighbouring bone with \"landmark\" (and \"offset_mm\")"))
+    else:
+        out.append(([], f"a contact names where it is: add \"landmark\" (landmarks of '{bone}': {known}), "
+                        "with an optional \"offset_mm\""))
+    if ("direction" in c) == ("about" in c):
+        out.append(([], "give the force either as \"direction\" (a straight arrow) or as \"about\" "
+                        "(a rotation coordinate: a curved arrow about its axis), one of the two"))
+    if "direction" in c and math.hypot(*c["direction"]) < 1e-6:
+        out.append((["direction"], "direction must not be zero"))
+    if "about" in c:
+        a = c["about"]
+        if not rig.has_coordinate(a):
+            out.append((["about"], f"unknown coordinate '{a}'"))
+        elif rig.coordinate(a).unit != "deg":
+            out.append((["about"], f"'{a}' is a translation; a curved arrow turns about a rotation coordinate"))
+        elif bone not in rig.bones_moved_by(a):
+            out.append((["about"], f"bone '{bone}' does not turn with '{a}'; put the contact on a bone it moves"))
+        elif a not in animated and "follows" not in c:
+            out.append((["about"], f"no track or oscillation moves '{a}', so the arrow would show no turn"))
+    if "follows" in c:
+        f = c["follows"]
+        if not rig.has_coordinate(f):
+            out.append((["follows"], f"unknown coordinate '{f}'"))
+        elif f not in animated:
+            out.append((["follows"], f"no track or oscillation moves '{f}', so the arrow could not follow it"))
+    for k, ph in enumerate(c.get("phases", [])):
+        if ph not in phase_names:
+            out.append((["phases", k], f"no phase named '{ph}' (phases: {', '.join(phase_names)})"))
+    return out
+
+
+def _build_contact(c: dict, rig) -> Contact:
+    marks = landmarks_of(rig)
+    converted = "landmark" not in c
+    if converted:
+        name, offset = _nearest_landmark(marks, c["bone"], c["point_mm"])
+    else:
+        name, offset = c["landmark"], tuple(float(x) for x in c.get("offset_mm", (0.0, 0.0, 0.0)))
+    m = marks.get(c["bone"], name)
+    d = c.get("direction")
+    return Contact(
+        hand=c["hand"], part=c["part"], bone=c["bone"], landmark=name, offset_mm=offset,
+        point_mm=tuple(float(x) for x in marks.point(c["bone"], name, offset)),
+        normal=tuple(float(x) for x in m.normal),
+        direction=None if d is None else tuple(float(x) / math.hypot(*d) for x in d),
+        label=c["label"], about=c.get("about"), follows=c.get("follows"), phases=tuple(c.get("phases", ())),
+        converted_from_point_mm=converted)
 
 
 def build_technique(t: dict, rig, file: str) -> Technique:
@@ -252,10 +350,7 @@ def build_technique(t: dict, rig, file: str) -> Technique:
             stabilised.add(rig.joint(tj).parent)
     order = {b: i for i, b in enumerate(rig.bone_names)}
     worked = {rig.joint(tj).child for j in joints for tj in rig.tree_joints(j)}
-    contacts = tuple(
-        Contact(c["hand"], c["part"], c["bone"], tuple(float(x) for x in c["point_mm"]),
-                tuple(float(x) / math.hypot(*c["direction"]) for x in c["direction"]), c["label"])
-        for c in t.get("contacts", []))
+    contacts = tuple(_build_contact(c, rig) for c in t.get("contacts", []))
     return Technique(
         id=t["id"], name=t["name"], region=t["region"], summary=t["summary"], duration_s=float(t["duration_s"]),
         joints=joints, stabilised_joints=tuple(t.get("stabilised_joints", [])),

@@ -149,7 +149,7 @@ class MainWindow(QMainWindow):
             self.overlays.remove()
         tech = self.player.technique
         self.overlays = (TechniqueOverlays(self.view.plotter, self.rig, tech, side=self.view.scene.side,
-                                          bone_centres=self.view.scene.bind_centres()) if tech else None)
+                                          timeline=self.player.timeline, meshes=self.view.scene.meshes) if tech else None)
         if self.overlays is not None:
             self.overlays.set_visible(contacts=self.actions["show_contacts"].isChecked(),
                                       axes=self.actions["show_axes"].isChecked())
@@ -161,7 +161,7 @@ class MainWindow(QMainWindow):
         W = tl.transforms(frame)
         self.view.scene.set_transforms(W)
         if self.overlays is not None:
-            self.overlays.set_transforms(W)
+            self.overlays.set_transforms(W, frame)
         self.view.request_render()
 
     def shown_frame_transforms(self):
@@ -561,8 +561,9 @@ class MainWindow(QMainWindow):
                 stage.scene.set_ghost(True, list(scene.ghost_actors))
             tech = self.player.technique
             if tech is not None and self.overlays is not None:
-                ov = TechniqueOverlays(stage.plotter, self.rig, tech, side=scene.side, bone_centres=scene.bind_centres())
-                ov.set_transforms(scene.transforms)
+                ov = TechniqueOverlays(stage.plotter, self.rig, tech, side=scene.side, timeline=self.player.timeline,
+                                       meshes=scene.meshes)
+                ov.set_transforms(scene.transforms, self.player.frame)
                 ov.set_visible(contacts=self.actions["show_contacts"].isChecked(),
                                axes=self.actions["show_axes"].isChecked())
             cam = self.view.camera_state()
