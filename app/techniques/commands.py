@@ -78,8 +78,17 @@ def run_kinematics(technique_id: str, *, fps: float = 30.0, fmt: str = "csv", ma
     tech = result.technique(technique_id)
     if tech is None:
         where = library_path or "the bundled library"
+        why = [p for p in result.problems if p.technique_id == technique_id]
+        if why:
+            print(f"talus kinematics: technique '{technique_id}' in {where} was rejected:", file=sys.stderr)
+            for p in why:
+                print(f"  {p}", file=sys.stderr)
+            return 2
+        unread = [p for p in result.problems if p.technique_id is None]
+        for p in unread:  # the file itself could not be read
+            print(f"talus kinematics: {p}", file=sys.stderr)
         known = ", ".join(t.id for t in result.techniques)
-        print(f"talus kinematics: no technique '{technique_id}' in {where}; known: {known}", file=sys.stderr)
+        print(f"talus kinematics: no technique '{technique_id}' in {where}; known: {known or 'none'}", file=sys.stderr)
         return 2
     if not (fps > 0) or fps > 1000:
         print(f"talus kinematics: --fps must be between 0 and 1000, not {fps}", file=sys.stderr)
