@@ -51,6 +51,11 @@ def _needs_escape(text: str) -> bool:
 
 def read_text(path: str | Path, *, max_bytes: int = MAX_BYTES) -> str:
     """The UTF-8 text of a regular file of at most ``max_bytes`` (OSError for a missing file)."""
+    return decode(read_bytes(path, max_bytes=max_bytes))
+
+
+def read_bytes(path: str | Path, *, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``: never blocks on a pipe or reads a device."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     try:
         st = os.fstat(fd)
@@ -72,7 +77,7 @@ def read_text(path: str | Path, *, max_bytes: int = MAX_BYTES) -> str:
             chunks.append(chunk)
     finally:
         os.close(fd)
-    return decode(b"".join(chunks))
+    return b"".join(chunks)
 
 
 def decode(data: bytes) -> str:
