@@ -8,6 +8,7 @@ not run the ``.pth`` files found there, so the editable install of this checkout
 """
 
 import os
+import shutil
 import site
 import subprocess
 import sys
@@ -23,9 +24,14 @@ BIN = "Scripts" if os.name == "nt" else "bin"
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("install")
+    # Build from a clean copy of the checkout: no stale build/ folder can slip old files into the wheel,
+    # and the checkout itself is left untouched.
+    source = tmp / "source"
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".hypothesis", ".pytest_cache", "out"))
     dist = tmp / "dist"
     r = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--disable-pip-version-check", "-q",
-                        "-w", str(dist), str(REPO)], capture_output=True, text=True, timeout=300)
+                        "-w", str(dist), str(source)], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr
     (wheel,) = dist.glob("talus_viewer-*.whl")
     venv = tmp / "venv"
