@@ -84,8 +84,9 @@ def check_display() -> str | None:
 def add_window_options(parser: argparse.ArgumentParser, *, prefix: str, default) -> None:
     parser.add_argument("--side", dest=prefix + "side", choices=("right", "left"), default=default,
                         help="which foot the window shows (default: the last one used)")
-    parser.add_argument("--technique", dest=prefix + "technique", default=default, help="technique id to open at start")
-    parser.add_argument("--library", dest=prefix + "library", default=default,
+    parser.add_argument("--technique", dest=prefix + "technique", metavar="ID", default=default,
+                        help="technique id to open at start")
+    parser.add_argument("--library", dest=prefix + "library", metavar="FILE", default=default,
                         help="extra techniques file of your own to load beside the bundled library")
 
 
