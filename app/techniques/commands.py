@@ -16,14 +16,17 @@ from app.techniques.timeline import Timeline
 
 def run_check(path: str, out: TextIO | None = None) -> int:
     """Print every problem of a techniques file with its JSON path; 1 if there is any, else 0."""
+    from app.jsonfile import printable
+
     out = out or sys.stdout
     result = load_library(path)
     for p in result.problems:
         print(p, file=out)
+    shown = printable(str(path))  # a file name of undecodable bytes must not crash the report
     if result.problems:
-        print(f"{path}: {len(result.problems)} problem(s); {len(result.techniques)} technique(s) valid", file=out)
+        print(f"{shown}: {len(result.problems)} problem(s); {len(result.techniques)} technique(s) valid", file=out)
         return 1
-    print(f"{path}: OK, {len(result.techniques)} technique(s), {len(result.anatomy_notes)} anatomy note(s)", file=out)
+    print(f"{shown}: OK, {len(result.techniques)} technique(s), {len(result.anatomy_notes)} anatomy note(s)", file=out)
     return 0
 
 
