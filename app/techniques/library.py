@@ -26,6 +26,7 @@ from app import jsonfile
 from app.techniques.model import AnatomyNote, Contact, Key, Oscillation, Phase, Technique
 
 MAX_CUE_WORDS = 25
+MAX_TECHNIQUES = 1000  # per file: validating one takes a few ms, so a file loads in seconds at worst
 FORMAT = "talus-techniques"
 VERSION = 1
 
@@ -160,6 +161,10 @@ def parse_text(text: str, file: str, rig, result: LoadResult) -> None:
     techniques = raw.get("techniques")
     if not isinstance(techniques, list):
         result.problems.append(Problem(file, None, "techniques", "must be a list"))
+        return
+    if len(techniques) > MAX_TECHNIQUES:
+        result.problems.append(Problem(file, None, "techniques", f"holds {len(techniques)} techniques; Talus reads at "
+                                       f"most {MAX_TECHNIQUES} from one file (split it into several)"))
         return
     validator = _validator("technique")
     known = {t.id for t in result.techniques}

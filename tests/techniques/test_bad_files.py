@@ -176,3 +176,11 @@ def test_kinematics_on_a_rejected_technique_says_why(tmp_path, rig, bundled, cap
     assert run_kinematics("toe-rotation-1", library_path=str(p), out=io.StringIO()) == 2
     err = capsys.readouterr().err
     assert "was rejected" in err and "phases last" in err and "toe-rotation-1" in err
+
+
+def test_a_file_of_too_many_techniques_is_refused_at_once(tmp_path, rig, bundled):
+    from app.techniques.library import MAX_TECHNIQUES
+
+    doc = dict(bundled, techniques=[bundled["techniques"][0]] * (MAX_TECHNIQUES + 1))
+    result, problems = problems_of(rig, write(tmp_path, doc))
+    assert len(problems) == 1 and "at most" in problems[0] and result.techniques == []
