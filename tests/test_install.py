@@ -47,7 +47,7 @@ def installed(tmp_path_factory):
     elsewhere = tmp / "elsewhere"
     elsewhere.mkdir()
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
-    return {"wheel": wheel, "venv": venv, "py": py, "talus": venv / BIN / "talus", "cwd": elsewhere, "env": env}
+    return {"wheel": wheel, "source": source, "venv": venv, "py": py, "talus": venv / BIN / "talus", "cwd": elsewhere, "env": env}
 
 
 def test_the_wheel_carries_every_data_file_of_the_repository(installed):
@@ -88,6 +88,21 @@ def test_installed_talus_renders_a_still_where_the_user_is(installed):
     img = iio.imread(pic)
     assert img.shape[:2] == (200, 320)
     assert len({tuple(px) for px in img.reshape(-1, img.shape[2])[::97].tolist()}) > 20  # bones, not a blank frame
+
+
+def test_an_editable_install_reads_the_checkouts_own_files(installed, tmp_path):
+    """``pip install -e .`` (what dev.sh does) copies nothing: edits to meshes/ or techniques.json show at once."""
+    source = installed["source"]
+    venv = tmp_path / "editable"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    py = venv / BIN / "python"
+    r = subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "--no-deps", "-q",
+                        "--disable-pip-version-check", "-e", str(source)], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = subprocess.run([str(py), "-c", "import app; print(app.MESH_DIR); print(app.TECHNIQUES_PATH)"],
+                       capture_output=True, text=True, cwd=installed["cwd"], env=installed["env"], timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == [str(source / "meshes"), str(source / "techniques.json")]
 
 
 def test_editable_checkout_reads_the_repository_files():
