@@ -69,16 +69,19 @@ def build(mesh_dir: Path, rig=None) -> dict:
     import pyvista as pv
 
     from app.anatomy import load_rig
+    from app.anatomy.meshfile import read_ply
 
     rig = rig or load_rig()
     cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     entries = []
     for site in all_sites():
         if site.bone not in cache:
-            mesh = pv.read(mesh_dir / rig.bone(site.bone).mesh)
-            if mesh.point_data.get("Normals") is None:
+            checked = read_ply(mesh_dir / rig.bone(site.bone).mesh, what=f"mesh of bone '{site.bone}'")
+            mesh = pv.PolyData.from_regular_faces(checked.points, checked.triangles)
+            if checked.normals is None:
                 mesh = mesh.compute_normals(cell_normals=False, split_vertices=False)
-            cache[site.bone] = (np.asarray(mesh.points, float), np.asarray(mesh.point_data["Normals"], float))
+            normals = checked.normals if checked.normals is not None else mesh.point_data["Normals"]
+            cache[site.bone] = (np.asarray(mesh.points, float), np.asarray(normals, float))
         p, n = snap(site, *cache[site.bone], rough_point(site, rig))
         entries.append({"bone": site.bone, "name": site.name, "label": site.label, "kind": site.kind,
                         "point_mm": [round(float(x), 2) for x in p], "normal": [round(float(x), 4) for x in n],

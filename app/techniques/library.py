@@ -24,9 +24,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from app import jsonfile
 from app.techniques.model import AnatomyNote, Contact, Key, Oscillation, Phase, Technique
 
 MAX_CUE_WORDS = 25
+MAX_TECHNIQUES = 1000  # per file: validating one takes a few ms, so a file loads in seconds at worst
 FORMAT = "talus-techniques"
 VERSION = 1
 
@@ -41,7 +43,7 @@ class Problem:
     def __str__(self) -> str:
         who = f"technique '{self.technique_id}': " if self.technique_id else ""
         where = f"{self.path}: " if self.path else ""
-        return f"{self.file}: {who}{where}{self.message}"
+        return f"{jsonfile.printable(self.file)}: {who}{where}{self.message}"
 
 
 @dataclass
@@ -88,8 +90,26 @@ def _schema_problems(validator, instance, prefix: list, file: str, tid: str | No
         msg = err.message
         if err.validator == "additionalProperties":
             msg = msg.replace("Additional properties are not allowed", "unknown field(s)")
-        problems.append(Problem(file, tid, json_path(prefix + list(err.absolute_path)), msg))
+        elif err.validator == "type":  # never quote the (possibly huge) value itself
+            msg = f"must be {_a(err.validator_value)}, not {_a(_json_type(err.instance))}"
+        if len(msg) > 200:
+            msg = msg[:197] + "..."
+        problems.append(Problem(file, tid, json_path(prefix + list(err.absolute_path)), jsonfile.printable(msg)))
     return problems
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if value is None:
+        return "null"
+    return {dict: "object", list: "array", str: "string", int: "integer", float: "number"}.get(type(value), "value")
+
+
+def _a(kind) -> str:
+    if isinstance(kind, list):
+        return " or ".join(_a(k) for k in kind)
+    return f"{'an' if str(kind)[0] in 'aeiou' else 'a'} {kind}"
 
 
 def load_library(path: str | Path | None = None, rig=None) -> LoadResult:
@@ -113,13 +133,21 @@ def load_libraries(paths: Sequence[str | Path | None], rig=None) -> LoadResult:
 def parse_text(text: str, file: str, rig, result: LoadResult) -> None:
     """Validate the text of a techniques file into ``result`` (used for files and the editor)."""
     try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        result.problems.append(Problem(file, None, "", f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"))
+        raw = jsonfile.loads(text, check=False)  # values checked below, one technique at a time
+    except jsonfile.JSONFileProblem as exc:
+        result.problems.append(Problem(file, None, exc.path, exc.message))
         return
-    top = {k: v for k, v in raw.items() if k != "techniques"} if isinstance(raw, dict) else raw
-    if isinstance(raw, dict):
-        top["techniques"] = []
+    if not isinstance(raw, dict):
+        result.problems.append(Problem(file, None, "", f"holds {_a(_json_type(raw))}, not a techniques file: it must be "
+                                       f'a JSON object with "format": "{FORMAT}", "version": {VERSION} and "techniques"'))
+        return
+    top = {k: v for k, v in raw.items() if k != "techniques"}
+    try:
+        jsonfile.check_values(top)
+    except jsonfile.JSONFileProblem as exc:
+        result.problems.append(Problem(file, None, exc.path, exc.message))
+        return
+    top["techniques"] = []
     problems = _schema_problems(_validator(), top, [], file, None)
     if problems:
         result.problems.extend(problems)
@@ -136,11 +164,22 @@ def parse_text(text: str, file: str, rig, result: LoadResult) -> None:
     if not isinstance(techniques, list):
         result.problems.append(Problem(file, None, "techniques", "must be a list"))
         return
+    if len(techniques) > MAX_TECHNIQUES:
+        result.problems.append(Problem(file, None, "techniques", f"holds {len(techniques)} techniques; Talus reads at "
+                                       f"most {MAX_TECHNIQUES} from one file (split it into several)"))
+        return
     validator = _validator("technique")
     known = {t.id for t in result.techniques}
     for i, t in enumerate(techniques):
         tid = t.get("id") if isinstance(t, dict) and isinstance(t.get("id"), str) else None
+        if tid is not None and (jsonfile.has_surrogate(tid) or len(tid) > 60):
+            tid = None  # never print it; the check below names what is wrong with it
         prefix = ["techniques", i]
+        try:
+            jsonfile.check_values(t, tuple(prefix))
+        except jsonfile.JSONFileProblem as exc:
+            result.problems.append(Problem(file, tid, exc.path, exc.message))
+            continue
         problems = _schema_problems(validator, t, prefix, file, tid)
         if not problems:
             problems = _semantic_problems(t, rig, prefix, file, tid)
@@ -157,12 +196,15 @@ def _load_file(path: Path, rig, result: LoadResult) -> None:
     file = str(path)
     result.files.append(file)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = jsonfile.read_text(path)
     except FileNotFoundError:
         result.problems.append(Problem(file, None, "", "file not found"))
         return
-    except (OSError, UnicodeDecodeError) as exc:
-        result.problems.append(Problem(file, None, "", f"cannot read the file ({getattr(exc, 'strerror', None) or exc})"))
+    except jsonfile.JSONFileProblem as exc:
+        result.problems.append(Problem(file, None, "", exc.message))
+        return
+    except OSError as exc:
+        result.problems.append(Problem(file, None, "", f"cannot read the file ({exc.strerror or exc})"))
         return
     parse_text(text, file, rig, result)
 
@@ -186,26 +228,43 @@ def _semantic_problems(t: dict, rig, prefix: list, file: str, tid: str | None) -
     if not math.isclose(total, duration, abs_tol=1e-6):
         bad(["phases"], f"phases last {total:g} s in all but the technique lasts {duration:g} s (duration_s): they must cover it exactly")
     names = [p["name"] for p in t["phases"]]
+    folded = [n.casefold() for n in names]
     for k, p in enumerate(t["phases"]):
-        if names.index(p["name"]) != k:
+        first = folded.index(folded[k])
+        if first != k and names[first] == p["name"]:
             bad(["phases", k, "name"], f"duplicate phase name '{p['name']}'")
+        elif first != k:
+            bad(["phases", k, "name"], f"phase names '{names[first]}' and '{p['name']}' differ only in case; "
+                "each phase needs its own name")
         words = len(p["cue"].split())
         if words > MAX_CUE_WORDS:
             bad(["phases", k, "cue"], f"cue has {words} words; keep it to {MAX_CUE_WORDS} or fewer")
     listed = set(t["joints"])
     moved_joints = set()
-    osc_by_coord: dict[str, float] = {}
+    # How far the oscillations carry each coordinate below and above its track (signed amplitudes, summed
+    # when several overlap): the value moves from the track to track + amplitude.
+    osc_low: dict[str, float] = {}
+    osc_high: dict[str, float] = {}
     for k, o in enumerate(t.get("oscillations", [])):
         if not rig.has_coordinate(o["coordinate"]):
             bad(["oscillations", k, "coordinate"], f"unknown coordinate '{o['coordinate']}'")
             continue
         if o["phase"] not in names:
-            bad(["oscillations", k, "phase"], f"no phase named '{o['phase']}'")
+            near = [n for n in names if n.casefold() == o["phase"].casefold()]
+            hint = f" (did you mean '{near[0]}'? names must match exactly)" if near else ""
+            bad(["oscillations", k, "phase"], f"no phase named '{o['phase']}'{hint}")
         c = rig.coordinate(o["coordinate"])
         if c.joint not in listed:
             bad(["oscillations", k, "coordinate"], f"moves joint '{c.joint}', which the technique does not list in joints")
         moved_joints.add(c.joint)
-        osc_by_coord[c.name] = max(osc_by_coord.get(c.name, 0.0), abs(o["amplitude"]))
+        a = float(o["amplitude"])
+        osc_low[c.name] = osc_low.get(c.name, 0.0) + min(a, 0.0)
+        osc_high[c.name] = osc_high.get(c.name, 0.0) + max(a, 0.0)
+        if c.name not in t["tracks"]:  # no track: the coordinate rests at 0 and swings to the amplitude
+            lo, hi = c.range
+            if not lo - 1e-9 <= a <= hi + 1e-9:
+                bad(["oscillations", k, "amplitude"], f"{a:g} {c.unit} is outside the normal range of {c.name}, "
+                    f"{lo:g} to {hi:g} {c.unit}")
     for name, keys in t["tracks"].items():
         if not rig.has_coordinate(name):
             bad(["tracks", name], f"unknown coordinate '{name}'")
@@ -215,7 +274,7 @@ def _semantic_problems(t: dict, rig, prefix: list, file: str, tid: str | None) -
             bad(["tracks", name], f"moves joint '{c.joint}', which the technique does not list in joints")
         moved_joints.add(c.joint)
         lo, hi = c.range
-        extra = osc_by_coord.get(name, 0.0)
+        down, up = osc_low.get(name, 0.0), osc_high.get(name, 0.0)
         prev = -math.inf
         for k, key in enumerate(keys):
             if key["t"] <= prev:
@@ -224,9 +283,12 @@ def _semantic_problems(t: dict, rig, prefix: list, file: str, tid: str | None) -
                 bad(["tracks", name, k, "t"], f"key at {key['t']:g} s is after the end of the technique ({duration:g} s)")
             prev = key["t"]
             v = key["value"]
-            if not (lo - 1e-9 <= v <= hi + 1e-9) or not (lo - 1e-9 <= v + extra <= hi + 1e-9 or extra == 0):
-                shown = f"{v:g}" + (f" (+{extra:g} oscillation)" if extra else "")
-                bad(["tracks", name, k, "value"], f"{shown} {c.unit} is outside the normal range of {name}, {lo:g} to {hi:g} {c.unit}")
+            if not lo - 1e-9 <= v <= hi + 1e-9:
+                bad(["tracks", name, k, "value"], f"{v:g} {c.unit} is outside the normal range of {name}, {lo:g} to {hi:g} {c.unit}")
+            elif not (lo - 1e-9 <= v + down and v + up <= hi + 1e-9):
+                swing = f"{v + down:g} to {v + up:g}"
+                bad(["tracks", name, k, "value"], f"{v:g} {c.unit} with its oscillation ({swing} {c.unit}) leaves the normal "
+                    f"range of {name}, {lo:g} to {hi:g} {c.unit}")
     for j in sorted(listed - moved_joints):
         bad(["joints"], f"joint '{j}' is listed but no track or oscillation moves it")
     for k, contact in enumerate(t.get("contacts", [])):
