@@ -115,9 +115,9 @@ def test_one_drag_is_one_undo_step(explore):
     model.end_drag()
     model.set_coordinate("talocrural.dorsiflexion", 8.0, dragging=True)
     model.end_drag()
-    model.undo_stack.undo()
+    model.undo()
     assert model.value("talocrural.dorsiflexion") == 5.0
-    model.undo_stack.undo()
+    model.undo()
     assert model.value("talocrural.dorsiflexion") == 0.0
 
 
@@ -159,6 +159,9 @@ def test_changes_while_dragging_coalesce_into_one_render(explore, qtbot):
 def test_readout_and_axes_follow_the_explored_joint(explore, rig):
     win = explore
     win.explore.panel.rows["subtalar.inversion"].spin.setValue(15.0)
+    assert win.readout.value_text("subtalar.inversion") == "+15.0 deg"
+    win.explore.model.set_composite("toe_curl", 20.0)
+    assert win.readout.value_text("proximal_interphalangeal_3.flexion") == "+20.0 deg"
     assert win.readout.value_text("subtalar.inversion") == "+15.0 deg"
     assert win.presenter.overlays is not None and win.presenter.overlays.axis_actors
     win.player.set_display(ghost=True)

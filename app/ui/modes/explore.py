@@ -126,6 +126,17 @@ class PoseModel(QObject):
         self.undo_stack.push(edit)
         if self.undo_stack.count() > len(self._edits):
             self._edits.append(edit)
+        self.pose_changed.emit()  # after the push: the history already holds this edit
+
+    def undo(self) -> None:
+        if self.undo_stack.canUndo():
+            self.undo_stack.undo()
+            self.pose_changed.emit()
+
+    def redo(self) -> None:
+        if self.undo_stack.canRedo():
+            self.undo_stack.redo()
+            self.pose_changed.emit()
 
     def history(self) -> tuple[np.ndarray, int]:
         """Every pose of the undo history ((n + 1, n_coordinates): neutral or the first pose before
@@ -161,8 +172,7 @@ class PoseModel(QObject):
         self._merge_ids.clear()
 
     def _apply(self, q: np.ndarray) -> None:
-        self.q = q.copy()
-        self.pose_changed.emit()
+        self.q = q.copy()  # the caller (set_pose, undo, redo) announces the change once
 
 
 class ExploreMode:
