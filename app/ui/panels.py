@@ -432,11 +432,11 @@ class CoordinateReadout(QWidget):
         self.plot.setLabel("bottom", x_label, units=x_units)
         colours = ["#f3a35c", "#8cc3ff", "#a3e48c", "#f07aa0", "#d7b4ff", "#ffe27a", "#7ae0d8", "#ffb38c"]
         self.table.setRowCount(len(self._names))
+        self._curves = []
         for row, name in enumerate(self._names):
             c = self.player.rig.coordinate(name)
             colour = colours[row % len(colours)]
-            self.plot.plot(x, values[:, c.index], pen=pg.mkPen(colour, width=2), name=f"{name} ({c.unit})",
-                           symbol="o" if len(x) < 40 else None, symbolSize=5, symbolBrush=colour)
+            self._curves.append(self.plot.plot(x, values[:, c.index], pen=pg.mkPen(colour, width=2), name=f"{name} ({c.unit})"))
             item = QTableWidgetItem(name)
             item.setForeground(QColor(colour))
             item.setToolTip(f"+ = {c.positive}\nrange source: {c.source}")
@@ -444,6 +444,12 @@ class CoordinateReadout(QWidget):
             self.table.setItem(row, 1, QTableWidgetItem(""))
             self.table.setItem(row, 2, QTableWidgetItem(f"{c.range[0]:g} to {c.range[1]:g} {c.unit}"))
         self.plot.setLabel("left", "deg / mm")
+
+    def update_series(self, x: np.ndarray, values: np.ndarray) -> None:
+        """New data for the same rows (cheaper than :meth:`show_series`)."""
+        self._values, self._x = values, x
+        for curve, name in zip(self._curves, self._names):
+            curve.setData(x, values[:, self.player.rig.coordinate(name).index])
 
     def show_values(self, q: np.ndarray, x: float) -> None:
         """Show the values of pose ``q`` and put the playhead at ``x``."""

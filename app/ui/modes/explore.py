@@ -211,7 +211,7 @@ class ExploreMode:
     def deactivate(self) -> None:
         self.active = False
         self.dock.hide()
-        self._readout_names = None
+        self._readout_names = self._tinted = None
 
     def _on_touched(self, joint: str) -> None:
         if joint != self.joint:
@@ -223,7 +223,10 @@ class ExploreMode:
     def _show(self) -> None:
         if not self.active:
             return
-        self.presenter.scene.set_roles(self.model.moved_bones())
+        moved = self.model.moved_bones()
+        if moved != getattr(self, "_tinted", None):  # tint the bones the pose moves (only when that changes)
+            self.presenter.scene.set_roles(moved)
+            self._tinted = moved
         self.presenter.show_pose(self.model.transforms())
         self._show_readout()
 
@@ -231,9 +234,12 @@ class ExploreMode:
         """The readout lists the coordinates the pose history moves; its plot runs over the history."""
         poses, index = self.model.history()
         moved = [c.name for c in self.window.rig.coordinates if np.any(poses[:, c.index] != 0.0)]
-        if moved != getattr(self, "_readout_names", None) or len(poses) != getattr(self, "_readout_len", -1):
-            self.readout.show_series(moved, np.arange(len(poses), dtype=float), poses, "pose change", None)
-            self._readout_names, self._readout_len = moved, len(poses)
+        x = np.arange(len(poses), dtype=float)
+        if moved != getattr(self, "_readout_names", None):
+            self.readout.show_series(moved, x, poses, "pose change", None)
+            self._readout_names = moved
+        else:
+            self.readout.update_series(x, poses)
         self.readout.show_values(self.model.q, float(index))
 
     def take_frame_pose(self) -> bool:
