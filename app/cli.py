@@ -14,8 +14,10 @@ import sys
 from collections.abc import Sequence
 
 from app.errors import TalusError
+from app.imagesize import size_arg  # noqa: F401 - the --size type, also used by export's arguments
+from app.scene.camera import VIEWS as _CAMERA_VIEWS
 
-VIEWS = ("lateral", "medial", "dorsal", "plantar", "anterior", "posterior", "three_quarter")
+VIEWS = tuple(_CAMERA_VIEWS)
 APT_LINE = (
     "apt-get install -y --no-install-recommends xvfb xauth libgl1 libglx-mesa0 libgl1-mesa-dri libegl1 "
     "libegl-mesa0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 "
@@ -25,19 +27,6 @@ APT_LINE = (
 # Shared libraries Qt's xcb platform plugin and VTK need; without them Qt aborts with a misleading message.
 DISPLAY_LIBS = ("GL", "EGL", "xkbcommon-x11", "xcb-cursor", "xcb-icccm", "xcb-keysyms", "xcb-image",
                 "xcb-render-util", "xcb-shape", "xcb-randr", "xcb-xkb", "X11-xcb", "fontconfig", "dbus-1")
-
-
-def size_arg(text: str) -> tuple[int, int]:
-    """``1280x800`` -> (1280, 800); both positive and even (video encoders need even sizes)."""
-    try:
-        w, h = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"size must read WIDTHxHEIGHT, e.g. 1280x800, not {text!r}") from None
-    if w <= 0 or h <= 0 or w % 2 or h % 2:
-        raise argparse.ArgumentTypeError(f"size {text!r}: width and height must be positive and even")
-    if w > 7680 or h > 4320:
-        raise argparse.ArgumentTypeError(f"size {text!r}: at most 7680x4320")
-    return w, h
 
 
 def missing_display_libraries() -> list[str]:
@@ -109,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--technique", help="pose the skeleton as in this technique (with --frame)")
     s.add_argument("--frame", type=int, default=0, help="frame of the technique to show (default 0)")
     s.add_argument("--magnify", type=float, default=None, help="display magnification of accessory motion (1-10)")
+    s.add_argument("--labels", action="store_true", help="name the bones on the picture, with leader lines")
 
     a = sub.add_parser("atlas", help="render every bone on one labelled sheet at one scale (PNG, no display needed)")
     a.add_argument("-o", "--output", required=True, help="PNG file to write")
@@ -161,7 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from app.scene.offscreen import render_still
 
             path = render_still(args.output, view=args.view, size=args.size, side=args.side,
-                                technique=args.technique, frame=args.frame, magnify=args.magnify)
+                                technique=args.technique, frame=args.frame, magnify=args.magnify,
+                                labels=args.labels)
             print(f"wrote {path}")
             return 0
         if command == "atlas":

@@ -41,7 +41,7 @@ class ExportDialog(QDialog):
         browse.clicked.connect(self._browse)
         row.addWidget(self.output)
         row.addWidget(browse)
-        form.addRow("File (.mp4, .gif or folder/)", row)
+        form.addRow("File (.mp4, .gif, .glb 3D model, or folder/)", row)
         self.size = QComboBox()
         self.size.addItems(EXPORT_SIZES)
         form.addRow("Size", self.size)
@@ -82,7 +82,7 @@ class ExportDialog(QDialog):
         self.cancelled = False
 
     def _browse(self):
-        path, _ = QFileDialog.getSaveFileName(self, "Export to", self.output.text(), "Video (*.mp4 *.gif)")
+        path, _ = QFileDialog.getSaveFileName(self, "Export to", self.output.text(), "Video or 3D model (*.mp4 *.gif *.glb)")
         if path:
             self.output.setText(path)
 
@@ -293,11 +293,11 @@ class EditTechniqueDialog(QDialog):
         self.preview()
         if self.valid is None:
             return
-        path = self.window_.user_file_for_saving()
+        path = self.window_.files.file_for_saving()
         if path is None:
             return
         try:
-            self.window_.save_user_technique(path, self.edited())
+            self.window_.files.save_technique(path, self.edited())
         except Exception as exc:  # TalusError and unexpected file content
             QMessageBox.warning(self, "Not saved", str(exc))
             return

@@ -38,7 +38,7 @@ def test_a_corrupt_settings_file_is_ignored_with_a_message(qtbot, tmp_path, caps
     assert settings.value("something_else") == "kept"  # what Talus does not know stays as it was
     win.show()
     assert win.restore_technique() is False or win.player.technique is not None
-    assert win.bookmarks("talocrural-traction") == {}
+    assert win.bookmarks.of("talocrural-traction") == {}
     assert win.player.speed == 1.0
     win.close()
 
