@@ -71,8 +71,9 @@ def render_still(output: str | Path, *, view: str = "three_quarter", size=(1280,
         raise TalusError(f"{output}: a still is written as PNG; give a file name ending in .png")
     if view not in VIEWS:
         raise TalusError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
-    if not output.parent.exists():
-        raise TalusError(f"{output}: folder {output.parent} does not exist")
+    from app.userfiles import check_writable
+
+    check_writable(output)  # before rendering: a missing or read-only folder, a read-only file
     stage = OffscreenStage(size, side=side, view=view)
     try:
         caption = f"{'Right' if side == 'right' else 'Left'} foot - {VIEWS[view][0].lower()} view"
@@ -104,14 +105,10 @@ def render_still(output: str | Path, *, view: str = "three_quarter", size=(1280,
     return output
 
 
-def write_png_atomically(path: Path, img: np.ndarray) -> None:
-    """Write ``img`` as a PNG through a temporary file and a rename: never a half-written picture."""
+def write_png_atomically(path: str | Path, img: np.ndarray) -> Path:
+    """Write ``img`` as a PNG with :func:`app.userfiles.write_atomically`: never a half-written picture."""
     import imageio.v3 as iio
 
-    tmp = path.with_name(f".{path.name}.part")
-    try:
-        iio.imwrite(tmp, img, extension=".png")
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise TalusError(f"{path}: cannot write the image ({exc.strerror or exc})") from None
+    from app.userfiles import write_atomically
+
+    return write_atomically(path, iio.imwrite("<bytes>", img, extension=".png"), keep_backup=False)
