@@ -38,6 +38,16 @@ def size_arg(text: str) -> tuple[int, int]:
     return w, h
 
 
+def magnify_arg(text: str) -> float:
+    """``--magnify``: the same check as everywhere else (:func:`app.techniques.timeline.check_magnify`)."""
+    from app.techniques.timeline import check_magnify
+
+    try:
+        return check_magnify(text)
+    except TalusError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def missing_display_libraries() -> list[str]:
     import ctypes.util
 
@@ -75,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--side", choices=("right", "left"), default="right")
     s.add_argument("--technique", help="pose the skeleton as in this technique (with --frame)")
     s.add_argument("--frame", type=int, default=0, help="frame of the technique to show (default 0)")
-    s.add_argument("--magnify", type=float, default=None, help="display magnification of accessory motion (1-10)")
+    s.add_argument("--magnify", type=magnify_arg, default=None, help="display magnification of accessory motion (1-10)")
 
     ls = sub.add_parser("list", help="list the techniques of a file (default: the bundled library)")
     ls.add_argument("file", nargs="?")
@@ -87,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("technique")
     k.add_argument("--fps", type=float, default=30.0)
     k.add_argument("--format", choices=("csv", "json", "mot"), default="csv")
-    k.add_argument("--magnify", type=float, default=None, help="multiply accessory motion (default: true size)")
+    k.add_argument("--magnify", type=magnify_arg, default=None, help="multiply accessory motion, 1-10 (default: true size)")
     k.add_argument("--library", help="techniques file (default: the bundled library)")
 
     from app.export.video import add_export_arguments

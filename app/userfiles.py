@@ -152,18 +152,20 @@ def pid_running(pid: int) -> bool:
 
 
 def _stale(entry: os.DirEntry, name: str) -> bool:
-    """True if ``entry`` is a temporary of ``name`` (or of any file, if ``name`` is empty) left by a dead writer."""
+    """True if ``entry`` is a Talus temporary (of any file) or an earlier version's one of ``name``, left by a dead writer."""
     m = _TEMP.match(entry.name)
-    if m:
-        return (not name or m["name"] == name) and not pid_running(int(m["pid"]))
+    if m:  # tagged "talus-PID": ours whatever file it was for
+        return not pid_running(int(m["pid"]))
+    if not name:
+        return False
     m = _LEGACY_PID.match(entry.name)
     if m:
         own = f"{m['stem']}{m['suffix'] or ''}"
-        if not name or own == name or (m["suffix"] is None and m["stem"] == name):
+        if own == name or (m["suffix"] is None and m["stem"] == name):
             return not pid_running(int(m["pid"]))
         return False
     m = _LEGACY_NOPID.match(entry.name)
-    if m and (not name or m["name"] == name):
+    if m and m["name"] == name:
         try:
             return time.time() - entry.stat(follow_symlinks=False).st_mtime > LEGACY_STALE_S
         except OSError:
@@ -174,9 +176,10 @@ def _stale(entry: os.DirEntry, name: str) -> bool:
 def remove_stale_temporaries(folder: str | Path, name: str = "") -> list[Path]:
     """Remove temporaries that writers killed mid-write left in ``folder``; return what was removed.
 
-    Only Talus's own temporary names are touched (see the module docstring), only those of ``name``
-    when it is given, and only when their writer is no longer running (names without a process id,
-    from earlier versions: when older than :data:`LEGACY_STALE_S`). Failures to remove are ignored.
+    Only Talus's own temporary names are touched (see the module docstring), and only when their
+    writer is no longer running: ``.NAME.talus-PID-...`` of any file, and the names of earlier
+    versions only for the file ``name`` (those without a process id when older than
+    :data:`LEGACY_STALE_S`). Failures to remove are ignored.
     """
     removed = []
     try:

@@ -89,10 +89,11 @@ def test_only_our_own_stale_temporaries_are_removed(tmp_path):
 
     dead = _dead_pid()
     old = time.time() - 2 * 3600
-    stale = [f".mine.json.talus-{dead}-abc123.part", f".clip.part-{dead}.mp4", ".mine.json.k2j4h5g6.tmp"]
+    stale = [f".mine.json.talus-{dead}-abc123.part", f".clip.part-{dead}.mp4", ".mine.json.k2j4h5g6.tmp",
+             f".other.json.talus-{dead}-abc123.part.json"]  # tagged as ours: whatever file it was for
     keep = [f".mine.json.talus-{os.getpid()}-abc123.part",  # a save running now (this process)
             f".clip.part-{os.getppid()}.mp4",  # a live process
-            ".notes.txt", "mine.json", f".other.json.talus-{dead}-abc123.part"]  # not ours / another file
+            ".notes.txt", "mine.json", ".other.json.k2j4h5g6.tmp"]  # not ours / an old name of another file
     for name in stale + keep:
         (tmp_path / name).write_text("x")
         os.utime(tmp_path / name, (old, old))
@@ -101,7 +102,7 @@ def test_only_our_own_stale_temporaries_are_removed(tmp_path):
     fresh = tmp_path / ".mine.json.zzzzzzzz.tmp"  # PID-less and young: maybe a save in progress
     fresh.write_text("x")
     removed = remove_stale_temporaries(tmp_path, "mine.json")
-    assert sorted(p.name for p in removed) == sorted([stale[0], stale[2]])
+    assert sorted(p.name for p in removed) == sorted([stale[0], stale[2], stale[3]])
     remove_stale_temporaries(tmp_path, "clip.mp4")
     remove_stale_temporaries(tmp_path, "frames")
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(keep + [fresh.name])
