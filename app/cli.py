@@ -12,8 +12,10 @@ import sys
 from collections.abc import Sequence
 
 from app.errors import TalusError
+from app.imagesize import size_arg  # noqa: F401 - the --size type, also used by export's arguments
+from app.scene.camera import VIEWS as _CAMERA_VIEWS
 
-VIEWS = ("lateral", "medial", "dorsal", "plantar", "anterior", "posterior", "three_quarter")
+VIEWS = tuple(_CAMERA_VIEWS)
 APT_LINE = (
     "apt-get install -y --no-install-recommends xvfb xauth libgl1 libglx-mesa0 libgl1-mesa-dri libegl1 "
     "libegl-mesa0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 "
@@ -25,27 +27,11 @@ DISPLAY_LIBS = ("GL", "EGL", "xkbcommon-x11", "xcb-cursor", "xcb-icccm", "xcb-ke
                 "xcb-render-util", "xcb-shape", "xcb-randr", "xcb-xkb", "X11-xcb", "fontconfig", "dbus-1")
 
 
-def size_arg(text: str) -> tuple[int, int]:
-    """``1280x800`` -> (1280, 800); both positive and even (video encoders need even sizes)."""
-    try:
-        w, h = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"size must read WIDTHxHEIGHT, e.g. 1280x800, not {text!r}") from None
-    if w <= 0 or h <= 0 or w % 2 or h % 2:
-        raise argparse.ArgumentTypeError(f"size {text!r}: width and height must be positive and even")
-    if w > 7680 or h > 4320:
-        raise argparse.ArgumentTypeError(f"size {text!r}: at most 7680x4320")
-    return w, h
-
-
 def magnify_arg(text: str) -> float:
-    """``--magnify``: the same check as everywhere else (:func:`app.techniques.timeline.check_magnify`)."""
-    from app.techniques.timeline import check_magnify
+    """``--magnify``: :func:`app.techniques.timeline.magnify_arg`, imported only when the option is given."""
+    from app.techniques.timeline import magnify_arg as check
 
-    try:
-        return check_magnify(text)
-    except TalusError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+    return check(text)
 
 
 def missing_display_libraries() -> list[str]:

@@ -196,6 +196,11 @@ class SkeletonScene:
         self.selected = bone if bone in self.actors else None
         self._apply_colours()
 
+    def copy_look(self, other: "SkeletonScene") -> None:
+        """Take ``other``'s tints and selection (for an off-screen copy of a view)."""
+        self._base = dict(other._base)
+        self.select(other.selected)
+
     def colour_of(self, bone: str) -> tuple[float, float, float]:
         return tuple(self.actors[bone].GetProperty().GetColor())
 

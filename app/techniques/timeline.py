@@ -52,6 +52,16 @@ def check_magnify(value) -> float:
     return m
 
 
+def magnify_arg(text: str) -> float:
+    """:func:`check_magnify` as an argparse ``type=`` for ``--magnify`` (its message becomes the usage error)."""
+    import argparse
+
+    try:
+        return check_magnify(text)
+    except TalusError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 @dataclass(frozen=True)
 class PhaseSpan:
     """A phase on the expanded timeline: frames ``start_frame`` .. ``end_frame - 1``."""

@@ -93,6 +93,16 @@ class SkeletonView(QWidget):
         self.plotter.renderer.ResetCameraClippingRange()
         self.request_render()
 
+    def copy_camera_to(self, renderer) -> None:
+        """Give another renderer (an off-screen one) this view's camera."""
+        cam = self.camera_state()
+        c = renderer.GetActiveCamera()
+        c.SetPosition(*cam["position"])
+        c.SetFocalPoint(*cam["focal_point"])
+        c.SetViewUp(*cam["view_up"])
+        c.SetViewAngle(cam["view_angle"])
+        renderer.ResetCameraClippingRange()
+
     def set_side(self, side: str) -> None:
         self.scene.set_side(side)
         self._orientation_labels(side)
