@@ -40,6 +40,10 @@ class UserFiles:
         from app import TECHNIQUES_PATH
         from app.techniques.library import load_libraries
 
+        from app.userfiles import remove_stale_temporaries
+
+        for f in user_files:  # saves killed mid-write (SIGKILL, power loss) left these behind
+            remove_stale_temporaries(Path(f).parent, Path(f).name)
         w = self.window
         current = w.player.technique.id if w.player.technique else None
         w.set_library(load_libraries([TECHNIQUES_PATH] + list(user_files), rig=w.rig))
