@@ -60,15 +60,15 @@ class OffscreenStage:
         if text == self._note:
             return
         self._note = text
-        if self.note_actor is not None:
-            self.plotter.remove_actor(self.note_actor, render=False)
-            self.note_actor = None
-        if text:
+        if self.note_actor is None and text:  # made once; a clip then only changes its words
             self.note_actor = self.plotter.add_text(text, position="upper_right", font_size=font_size,
-                                                    color=(1.0, 0.85, 0.55), shadow=True)
+                                                    color=(1.0, 0.85, 0.55), shadow=True, render=False)
             prop = self.note_actor.GetTextProperty()
             prop.SetBackgroundColor(0.06, 0.07, 0.09)
             prop.SetBackgroundOpacity(0.65)
+        if self.note_actor is not None:
+            self.note_actor.SetText(3, text or "")  # 3: the upper right corner of a vtkCornerAnnotation
+            self.note_actor.SetVisibility(bool(text))
 
     def render(self) -> np.ndarray:
         """Render once and return the frame as an (h, w, 3) uint8 array."""
