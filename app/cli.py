@@ -72,6 +72,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--technique", help="pose the skeleton as in this technique (with --frame)")
     s.add_argument("--frame", type=int, default=0, help="frame of the technique to show (default 0)")
     s.add_argument("--magnify", type=magnify_arg, default=None, help="display magnification of accessory motion (1-10)")
+    s.add_argument("--labels", action="store_true", help="name the bones on the picture, with leader lines")
+
+    a = sub.add_parser("atlas", help="render every bone on one labelled sheet at one scale (PNG, no display needed)")
+    a.add_argument("-o", "--output", required=True, help="PNG file to write")
+    a.add_argument("--side", choices=("right", "left"), default="right")
+    a.add_argument("--size", type=size_arg, default=(2400, 2000), help="WIDTHxHEIGHT in pixels (default 2400x2000)")
+    a.add_argument("--bones", help="comma-separated bone names (default: every bone)")
+    a.add_argument("--meshes", help=argparse.SUPPRESS)  # a folder of generated meshes, for reviewing the generator
 
     ls = sub.add_parser("list", help="list the techniques of a file (default: the bundled library)")
     ls.add_argument("file", nargs="?")
@@ -109,7 +117,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             from app.scene.offscreen import render_still
 
             path = render_still(args.output, view=args.view, size=args.size, side=args.side,
-                                technique=args.technique, frame=args.frame, magnify=args.magnify)
+                                technique=args.technique, frame=args.frame, magnify=args.magnify,
+                                labels=args.labels)
+            print(f"wrote {path}")
+            return 0
+        if command == "atlas":
+            from app.scene.atlas import render_atlas
+
+            bones = [b.strip() for b in args.bones.split(",")] if args.bones else None
+            path = render_atlas(args.output, side=args.side, bones=bones, size=args.size, mesh_dir=args.meshes)
             print(f"wrote {path}")
             return 0
         if command == "list":

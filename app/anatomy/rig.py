@@ -270,7 +270,10 @@ def _build(path: Path, raw: dict[str, Any]) -> Rig:
         if j["child"] in children:
             raise _fail(path, where, f"bone {j['child']!r} is the child of two joints")
         children.add(j["child"])
-        centre = _vec(path, f"{where}.centre_gm", j["centre_gm"]) * scale
+        if "centre_mm" in j:
+            centre = _vec(path, f"{where}.centre_mm", j["centre_mm"])
+        else:
+            centre = _vec(path, f"{where}.centre_gm", j["centre_gm"]) * scale
         dofs = []
         for k, d in enumerate(j["dofs"]):
             dw = f"{where}.dofs[{k}]"
@@ -282,7 +285,10 @@ def _build(path: Path, raw: dict[str, Any]) -> Rig:
                 raise _fail(path, f"{dw}.type", f"type must be 'rotation' or 'translation', got {kind!r}")
             if coords[cseen[cname]].unit != UNITS[kind]:
                 raise _fail(path, dw, f"a {kind} is measured in {UNITS[kind]}, but {cname} is in {coords[cseen[cname]].unit}")
-            point = _vec(path, f"{dw}.point_gm", d["point_gm"]) * scale if "point_gm" in d else centre
+            if "point_mm" in d:
+                point = _vec(path, f"{dw}.point_mm", d["point_mm"])
+            else:
+                point = _vec(path, f"{dw}.point_gm", d["point_gm"]) * scale if "point_gm" in d else centre
             dofs.append(Dof(cname, kind, _vec(path, f"{dw}.axis", d["axis"], unit=True), point, str(d.get("axis_source", ""))))
             used.add(cname)
         joints.append(Joint(name, str(j.get("label", name)), j["parent"], j["child"], centre, tuple(dofs), str(j.get("centre_source", ""))))

@@ -37,7 +37,7 @@ VIEW_ZOOM = {"lateral": 1.5, "medial": 1.5, "dorsal": 1.22, "plantar": 1.22, "an
 
 
 #: the least extent (mm) a technique's picture shows, so that a toe alone keeps some of the foot around it
-MIN_REGION_MM = 80.0
+MIN_REGION_MM = 60.0
 
 #: the preset that shows each region of the foot best
 REGION_VIEW = {"ankle": "medial", "hindfoot": "medial", "midfoot": "medial", "forefoot": "dorsal", "toes": "three_quarter"}

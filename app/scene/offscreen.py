@@ -70,6 +70,16 @@ class OffscreenStage:
             self.note_actor.SetText(3, text or "")  # 3: the upper right corner of a vtkCornerAnnotation
             self.note_actor.SetVisibility(bool(text))
 
+    def add_labels(self):
+        """Name every bone, with leader lines (laid out again at each render)."""
+        from app.scene.labels import LabelLayer
+
+        layer = LabelLayer(self.plotter.renderer, self.scene)
+        layer.set_targets(bones=[b.name for b in self.rig.bones])
+        layer.set_visible(True)
+        self.labels = layer
+        return layer
+
     def render(self) -> np.ndarray:
         """Render once and return the frame as an (h, w, 3) uint8 array."""
         self.plotter.render()
@@ -81,8 +91,9 @@ class OffscreenStage:
 
 def render_still(output: str | Path, *, view: str = "three_quarter", size=(1280, 800), side: str = "right",
                  technique: str | None = None, frame: int = 0, magnify: float | None = None,
-                 library: str | Path | None = None) -> Path:
-    """Write a PNG of the skeleton (optionally posed at a technique's frame); return its path."""
+                 library: str | Path | None = None, labels: bool = False) -> Path:
+    """Write a PNG of the skeleton (optionally posed at a technique's frame, optionally with the bones
+    named: ``labels``); return its path."""
     output = Path(output)
     if output.suffix.lower() != ".png":
         raise TalusError(f"{output}: a still is written as PNG; give a file name ending in .png")
@@ -124,6 +135,8 @@ def render_still(output: str | Path, *, view: str = "three_quarter", size=(1280,
             span = tl.phases[tl.phase_index(frame)]
             caption = f"{tech.name} - {span.name} - frame {frame}/{tl.n_frames - 1}\n{caption}"
         stage.set_caption(caption, font_size=12)
+        if labels:
+            stage.add_labels()
         img = stage.render()
         write_png_atomically(output, img)
     finally:

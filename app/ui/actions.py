@@ -46,6 +46,7 @@ class ActionSpec:
     state_on: Any = True
     state_off: Any = False
     separator_before: bool = False
+    modes: tuple[str, ...] = ()  # enabled only in these modes (empty: in every mode); its keys win there
 
 
 def _view_actions() -> tuple[ActionSpec, ...]:
@@ -65,6 +66,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("export_video", "&Export video...", ("Ctrl+E",), "Export the current technique as MP4, GIF or PNG frames", "File",
                run=lambda w: w.files.export_dialog()),
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), "Close Talus", "File", run=lambda w: w.close(), separator_before=True),
+    # Edit: the explored pose
+    ActionSpec("undo_pose", "&Undo pose change", ("Ctrl+Z",), "Undo the last change of the explored pose", "Edit",
+               run=lambda w: w.explore.model.undo()),
+    ActionSpec("redo_pose", "&Redo pose change", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo the pose change just undone", "Edit",
+               run=lambda w: w.explore.model.redo()),
+    ActionSpec("reset_pose", "Reset &all joints", ("Ctrl+Shift+R",), "Put every joint of the explored pose back to neutral", "Edit",
+               run=lambda w: w.explore.model.reset_all()),
+    ActionSpec("take_frame_pose", "&Take the pose of this frame", ("Ctrl+T",), "Copy the pose shown in playback into explore mode", "Edit",
+               run=lambda w: w.explore.take_frame_pose(), separator_before=True),
     # View: camera presets (generated from camera.VIEWS)
     *_view_actions(),
     ActionSpec("reset_view", "&Reset view", ("R",), "Fit the foot in the current preset view", "View",
@@ -82,6 +92,16 @@ ACTIONS: tuple[ActionSpec, ...] = (
                run=lambda w: w.presentation.set_active(False)),
     ActionSpec("blank", "&Blank screen", ("B",), "Blank the view (for a pause in class); B again brings it back", "View", checkable=True,
                run=lambda w, on: w.presentation.set_blank(on)),
+    # Bones: what is drawn
+    ActionSpec("hide_bone", "&Hide bone", ("H",), "Hide the selected bone", "Bones", run=lambda w: w.visibility.hide_selected()),
+    ActionSpec("isolate_bone", "&Isolate bone", ("I",), "Show only the selected bone (with its landmark names when labels are on)", "Bones",
+               run=lambda w: w.visibility.isolate_selected()),
+    ActionSpec("xray", "&Fade the others (X-ray)", ("F",), "Fade every bone but the selected one, which stays solid", "Bones",
+               checkable=True, state="xray"),
+    ActionSpec("show_all", "&Show all bones", ("Shift+H",), "Show every bone again and end the X-ray fade", "Bones",
+               run=lambda w: w.visibility.show_all()),
+    ActionSpec("labels", "Bone &names", ("N",), "Name the bones on the model, with leader lines", "Bones", checkable=True,
+               state="labels", separator_before=True),
     # Playback
     ActionSpec("play_pause", "&Play / pause", ("Space",), "Play or pause the technique", "Playback", run=lambda w: w.player.toggle()),
     ActionSpec("step_back", "Step &back", ("Left",), "One frame back", "Playback", run=lambda w: w.player.step(-1)),
@@ -101,12 +121,25 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("slower", "Slo&wer", ("[",), "Play slower (down to 0.1x)", "Playback", run=lambda w: w.player.slower(), separator_before=True),
     ActionSpec("faster", "Fa&ster", ("]",), "Play faster (up to 2x)", "Playback", run=lambda w: w.player.faster()),
     ActionSpec("normal_speed", "Normal spee&d", ("=",), "Play at 1x", "Playback", run=lambda w: w.player.set_speed(1.0)),
+    # Study: the modes, and the quiz's keys
+    ActionSpec("mode_playback", "&Watch a technique", ("Ctrl+1",), "Playback mode: a technique moves the bones, with its cues", "Study",
+               checkable=True, run=lambda w, on: w.set_mode("playback") if on else w.sync_mode_actions()),
+    ActionSpec("mode_explore", "&Explore the joints", ("Ctrl+2",), "Move any joint yourself with sliders", "Study",
+               checkable=True, run=lambda w, on: w.set_mode("explore") if on else w.sync_mode_actions()),
+    ActionSpec("mode_quiz", "&Quiz yourself", ("Ctrl+3",), "Questions on bones, joints, motions and landmarks, with a score kept between runs", "Study",
+               checkable=True, run=lambda w, on: w.set_mode("quiz") if on else w.sync_mode_actions()),
+    *(ActionSpec(f"answer_{i}", f"Answer {i}", (str(i),), f"Choose answer {i} of the question", "Study",
+                 run=lambda w, i=i: w.quiz.choose(i - 1), modes=("quiz",), separator_before=i == 1) for i in range(1, 5)),
+    ActionSpec("quiz_next", "Next question", ("Return", "Enter"), "Go on to the next question", "Study",
+               run=lambda w: w.quiz.next_question(), modes=("quiz",)),
+    ActionSpec("quiz_leave", "Leave the quiz", ("Esc",), "Back to the mode you were in", "Study",
+               run=lambda w: w.quiz.leave(), modes=("quiz",)),
     # Help
     ActionSpec("shortcuts", "&Keyboard shortcuts", ("F1",), "List every shortcut", "Help", run=lambda w: w.dialogs.shortcuts()),
     ActionSpec("about", "&About Talus", (), "About Talus and its sources", "Help", run=lambda w: w.dialogs.about()),
 )
 
-MENUS = ("File", "View", "Playback", "Help")
+MENUS = ("File", "Edit", "View", "Bones", "Playback", "Study", "Help")
 
 
 def spec(action_id: str) -> ActionSpec:
@@ -169,6 +202,21 @@ def set_checked_quietly(action: QAction, on: bool) -> None:
     if action.isChecked() != on:
         with QSignalBlocker(action):
             action.setChecked(on)
+
+
+def apply_mode(actions: dict[str, QAction], mode: str, specs=ACTIONS) -> None:
+    """Enable the actions of ``mode``; where a mode's own action takes a key (quiz: 1-4, Enter, Esc),
+    the general action with that key gives it up until the mode ends."""
+    taken: set[str] = set()
+    for a in specs:
+        on = not a.modes or mode in a.modes
+        actions[a.id].setEnabled(on)
+        if a.modes and on:
+            taken |= {QKeySequence(k).toString() for k in a.shortcuts}
+    for a in specs:
+        if not a.modes and a.shortcuts:
+            keys = [QKeySequence(k) for k in a.shortcuts if QKeySequence(k).toString() not in taken]
+            actions[a.id].setShortcuts(keys)
 
 
 def shortcut_rows(available=None) -> list[tuple[str, str, str]]:

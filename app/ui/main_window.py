@@ -7,6 +7,9 @@ Who does what::
         emits changed(field) ------> QActions mirror it (actions.py), panels (panels.py)
                                      ScenePresenter (presenter.py): pose, overlays, ghost, side -> one render
     modes/playback.py               technique -> poses for the presenter
+    modes/explore.py                sliders -> PoseModel (pose + undo) -> poses for the presenter
+    modes/quiz.py                   questions on what the view shows, score kept between runs
+    visibility.py                   hide / isolate / fade, the Bones panel, labels
     files.py                        the user's techniques files, duplicate-and-edit, video export dialog
     snapshot.py                     off-screen pictures of the view (Save image)
     bookmarks.py                    named camera views per technique
@@ -23,11 +26,13 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialog, QDockWidget, QMainWindow, QWidget
 
 from app.anatomy import Rig
-from app.ui.actions import ACTIONS, MENUS, build_actions
+from app.ui.actions import ACTIONS, MENUS, apply_mode, build_actions, set_checked_quietly
 from app.ui.bookmarks import Bookmarks
 from app.ui.dialogs import Dialogs
 from app.ui.files import UserFiles
+from app.ui.modes.explore import ExploreMode
 from app.ui.modes.playback import PlaybackMode
+from app.ui.modes.quiz import QuizMode
 from app.ui.panels import BoneInfo, CoordinateReadout, CuePanel, TechniqueBrowser, TransportBar
 from app.ui.persistence import Persistence
 from app.ui.player import PlaybackController
@@ -35,6 +40,7 @@ from app.ui.presentation import Presentation
 from app.ui.presenter import ScenePresenter
 from app.ui.snapshot import Snapshot
 from app.ui.view3d import SkeletonView
+from app.ui.visibility import Visibility
 
 
 class MainWindow(QMainWindow):
@@ -65,8 +71,13 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self.presentation = Presentation(self)
         self.bookmarks = Bookmarks(self, self.menus["View"].addMenu("Camera &bookmarks"))
+        self.visibility = Visibility(self)
+        self.bones_dock = self.add_dock("Bones", self.visibility.panel, Qt.LeftDockWidgetArea)
+        self.tabifyDockWidget(self.browser_dock, self.bones_dock)
+        self.browser_dock.raise_()
         self._build_modes()
         self.statusBar().showMessage("Drag to orbit, scroll to zoom, click a bone to select it.")
+        self.view.bone_clicked.connect(lambda b: self.player.set_display(selected=b or None))
         self.view.bone_clicked.connect(self._on_bone_clicked)
         self.view.bone_hovered.connect(self._on_bone_hovered)
         self.player.speed_changed.connect(lambda s: self.statusBar().showMessage(f"Speed {s:g}x", 1500))
@@ -115,7 +126,36 @@ class MainWindow(QMainWindow):
 
     def _build_modes(self) -> None:
         self.playback = PlaybackMode(self)
-        self.modes = {"playback": self.playback}
+        self.explore = ExploreMode(self)
+        self.quiz = QuizMode(self)
+        self.modes = {"playback": self.playback, "explore": self.explore, "quiz": self.quiz}
+        self.player.changed.connect(lambda name: name == "mode" and self._on_mode())
+        self.sync_mode_actions()
+
+    # -- modes --------------------------------------------------------------------------------------------
+    def set_mode(self, mode: str) -> None:
+        """Switch to ``mode`` (playback, explore, quiz)."""
+        self.quiz.remember_mode(self.player.display.mode)
+        self.player.set_display(mode=mode)
+        self.sync_mode_actions()
+
+    def _on_mode(self) -> None:
+        mode = self.player.display.mode
+        for name, m in self.modes.items():
+            if name != mode and m.active:
+                m.deactivate()
+        self.modes[mode].activate()
+        playing = mode == "playback"
+        for dock in (self.cue_dock, self.transport_dock):
+            dock.setVisible(playing)
+        self.statusBar().showMessage(self.modes[mode].title, 3000)
+
+    def sync_mode_actions(self) -> None:
+        mode = self.player.display.mode
+        for name in ("playback", "explore", "quiz"):
+            if f"mode_{name}" in self.actions:
+                set_checked_quietly(self.actions[f"mode_{name}"], name == mode)
+        apply_mode(self.actions, mode)
 
     # -- library ----------------------------------------------------------------------------------------
     def set_library(self, library) -> None:
@@ -144,12 +184,12 @@ class MainWindow(QMainWindow):
     # -- bones ------------------------------------------------------------------------------------------
     def _on_bone_clicked(self, bone: str) -> None:
         self.bone_info.show_bone(bone)
-        if bone:
+        if bone and self.view.hover_names:
             self.info_dock.raise_()
             self.statusBar().showMessage(f"Selected: {self.rig.bone(bone).label}", 4000)
 
     def _on_bone_hovered(self, bone: str) -> None:
-        if bone:
+        if bone and self.view.hover_names:
             self.statusBar().showMessage(self.rig.bone(bone).label)
         else:
             self.statusBar().clearMessage()

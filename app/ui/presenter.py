@@ -57,6 +57,16 @@ class ScenePresenter(QObject):
         self._apply_ghost()
         self.view.request_render()
 
+    def hide_overlays_of(self, hidden) -> None:
+        """Hide the contacts and axes riding on hidden bones (the rest follow the axes/contacts toggles)."""
+        if self.overlays is None:
+            return
+        d = self.player.display
+        for bone, actor in self.overlays.contact_actors:
+            actor.SetVisibility(d.contacts and bone not in hidden)
+        for bone, actor in self.overlays.axis_actors:
+            actor.SetVisibility(d.axes and bone not in hidden)
+
     def shown_transforms(self) -> np.ndarray:
         """The matrices on the bone actors now, in the right-foot frame (what tests compare)."""
         W = np.array([self.scene.shown_transform(b.name) for b in self.rig.bones])
@@ -73,8 +83,7 @@ class ScenePresenter(QObject):
         elif name == "ghost":
             self._apply_ghost()
         elif name in ("axes", "contacts"):
-            if self.overlays is not None:
-                self.overlays.set_visible(**{name: getattr(d, name)})
+            self.hide_overlays_of(d.hidden)
         else:
             return
         self.view.request_render()
@@ -91,7 +100,7 @@ class ScenePresenter(QObject):
         self.overlays = TechniqueOverlays(self.view.plotter, self.rig, self.technique, side=d.side,
                                           bone_centres=self.scene.bind_centres())
         self.overlays.set_transforms(self.pose)
-        self.overlays.set_visible(contacts=d.contacts, axes=d.axes)
+        self.hide_overlays_of(d.hidden)
 
     def _apply_ghost(self) -> None:
         self.scene.set_ghost(self.player.display.ghost, self.ghost_bones)

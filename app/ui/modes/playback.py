@@ -31,6 +31,8 @@ class PlaybackMode:
     def activate(self) -> None:
         self.active = True
         self.presenter.set_technique(self.player.technique)
+        self.window.readout._on_timeline(self.player.timeline)
+        self.window.readout.refresh()
         self._show_frame(self.player.frame)
 
     def deactivate(self) -> None:
@@ -46,6 +48,8 @@ class PlaybackMode:
             w.statusBar().showMessage(f"No technique '{technique_id}' in the library", 5000)
             return False
         w.browser.select(technique_id)
+        if self.player.display.mode != "playback":  # picking a technique is asking to watch it
+            w.set_mode("playback")
         self.player.set_technique(tech, frame=frame, magnify=magnify)
         if turn_camera:
             self.frame_technique_region()
