@@ -151,7 +151,8 @@ def export_technique(technique, rig, output: str | Path, *, size=(1280, 720), fp
             stage = OffscreenStage((w, h), side=side, view=view, rig=rig, meshes=meshes)
             stage.scene.set_roles(technique.worked_bones, technique.stabilised_bones)
             frame_technique(stage.plotter.renderer, stage.scene, technique, side=side, view=view, timeline=tl)
-            overlays = TechniqueOverlays(stage.plotter, rig, technique, side=side, bone_centres=stage.scene.bind_centres())
+            overlays = TechniqueOverlays(stage.plotter, rig, technique, side=side, timeline=tl,
+                                         meshes=stage.scene.meshes)
             if labels:
                 stage.add_labels()
             writer = _Writer(kind, tmp, plan.fps)
@@ -161,7 +162,7 @@ def export_technique(technique, rig, output: str | Path, *, size=(1280, 720), fp
                     raise ExportCancelled("export cancelled; nothing was written")
                 W = tl.transforms_at(float(t))
                 stage.scene.set_transforms(W)
-                overlays.set_transforms(W)
+                overlays.set_transforms(W, tl.frame_at(float(t)))  # contacts: their state on the frame grid
                 stage.set_note(tl.magnification_note(float(t)), font_size=max(10, h // 52))
                 if captions:
                     ph = tl.phase_index_at(float(t))

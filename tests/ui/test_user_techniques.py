@@ -116,6 +116,29 @@ def test_a_save_that_fails_half_way_leaves_the_users_file_intact(qtbot, make_win
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
+@pytest.mark.parametrize("kind", ["utf16", "latin1", "pipe", "deep"])
+def test_saving_into_an_unreadable_file_says_why_and_changes_nothing(qtbot, make_window, tmp_path, kind):
+    from app.errors import TalusError
+
+    win = make_window()
+    target = tmp_path / "mine.json"
+    if kind == "pipe":
+        os.mkfifo(target)  # before: the window hung reading it
+    elif kind == "utf16":
+        target.write_text('{"format": "talus-techniques", "version": 1, "techniques": []}', encoding="utf-16")
+    elif kind == "latin1":
+        target.write_bytes('{"format": "talus-techniques", "version": 1, "techniques": [], "source": "caf\xe9"}'.encode("latin-1"))
+    else:
+        target.write_text("[" * 5000 + "]" * 5000)
+    before = None if kind == "pipe" else target.read_bytes()
+    tech = dict(copy.deepcopy(win.technique("toe-rotation-2").raw), id="toe-two-mine")
+    with pytest.raises(TalusError, match="nothing was changed"):
+        win.files.save_technique(str(target), tech)
+    if before is not None:
+        assert target.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.json"]
+
+
 def export_dialog(win, technique_id, out):
     """The window's export dialog for a technique, aimed at ``out``, small and quick."""
     from app.ui.teaching import ExportDialog

@@ -197,12 +197,25 @@ def mesh_of(lo, h, vol, triangles: int):
     surf = image.contour([0.0], scalars="sdf", method="flying_edges")
     surf = surf.connectivity("largest").extract_surface(algorithm="dataset_surface").triangulate().clean()
     if surf.n_cells > triangles:
-        dec = vtk.vtkQuadricDecimation()
-        dec.SetInputData(surf)
-        dec.SetTargetReduction(1.0 - triangles / surf.n_cells)
-        dec.VolumePreservationOn()
-        dec.Update()
-        surf = pv.wrap(dec.GetOutput()).clean()
+        full = surf
+        for target in (triangles, triangles * 1.05, triangles * 1.12, triangles * 1.2, triangles * 1.35):
+            dec = vtk.vtkQuadricDecimation()
+            dec.SetInputData(full)
+            dec.SetTargetReduction(1.0 - min(1.0, target / full.n_cells))
+            dec.VolumePreservationOn()
+            dec.Update()
+            surf = pv.wrap(dec.GetOutput()).clean()
+            if closed_manifold(surf):
+                break  # quadric decimation can pinch a thin part into a non-manifold edge: try a little less
+        else:  # keep the topology at any cost of quality: DecimatePro never pinches
+            dec = vtk.vtkDecimatePro()
+            dec.SetInputData(full)
+            dec.SetTargetReduction(1.0 - min(1.0, triangles / full.n_cells))
+            dec.PreserveTopologyOn()
+            dec.SplittingOff()
+            dec.BoundaryVertexDeletionOff()
+            dec.Update()
+            surf = pv.wrap(dec.GetOutput()).clean()
     normals = vtk.vtkPolyDataNormals()
     normals.SetInputData(surf)
     normals.ComputePointNormalsOn()
@@ -212,6 +225,14 @@ def mesh_of(lo, h, vol, triangles: int):
     normals.AutoOrientNormalsOn()
     normals.Update()
     return pv.wrap(normals.GetOutput())
+
+
+def closed_manifold(surf) -> bool:
+    """Every edge shared by exactly two triangles (a closed surface without pinches)."""
+    faces = np.asarray(surf.faces).reshape(-1, 4)[:, 1:]
+    edges = np.sort(np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]), axis=1)
+    _, counts = np.unique(edges, axis=0, return_counts=True)
+    return bool(len(faces)) and bool(np.all(counts == 2))
 
 
 def ply_bytes(mesh) -> bytes:

@@ -70,6 +70,20 @@ class _AxesOf:
     moved_bones: tuple[str, ...] = ()
 
 
+@dataclass
+class _StillTimeline:
+    """A timeline of one still frame, for the overlays of a pose that is not a technique's."""
+
+    rig: object
+    n_frames: int = 1
+
+    def sample_coordinates(self) -> np.ndarray:
+        return np.zeros((1, len(self.rig.coordinates)))
+
+    def phase_named(self, _name):
+        return None
+
+
 class PoseModel(QObject):
     """The explore pose: coordinate values (rig order) with undo and redo."""
 
@@ -201,7 +215,7 @@ class ExploreMode:
         self.window.player.pause()
         self.dock.show()
         self.dock.raise_()
-        self.presenter.set_technique(self._axes(), tint=False)
+        self.presenter.set_technique(self._axes(), tint=False, timeline=_StillTimeline(self.window.rig))
         self._show()
 
     def _axes(self) -> _AxesOf:
@@ -217,8 +231,8 @@ class ExploreMode:
         if joint != self.joint:
             self.joint = joint
             if self.active:
-                self.presenter.set_technique(self._axes(), tint=False)
-                self.presenter.show_pose(self.model.transforms())
+                self.presenter.set_technique(self._axes(), tint=False, timeline=_StillTimeline(self.window.rig))
+                self.presenter.show_pose(self.model.transforms(), 0)
 
     def _show(self) -> None:
         if not self.active:
@@ -227,7 +241,7 @@ class ExploreMode:
         if moved != getattr(self, "_tinted", None):  # tint the bones the pose moves (only when that changes)
             self.presenter.scene.set_roles(moved)
             self._tinted = moved
-        self.presenter.show_pose(self.model.transforms())
+        self.presenter.show_pose(self.model.transforms(), 0)
         self._show_readout()
 
     def _show_readout(self) -> None:
