@@ -29,6 +29,13 @@ DISPLAY_LIBS = ("GL", "EGL", "xkbcommon-x11", "xcb-cursor", "xcb-icccm", "xcb-ke
                 "xcb-render-util", "xcb-shape", "xcb-randr", "xcb-xkb", "X11-xcb", "fontconfig", "dbus-1")
 
 
+def magnify_arg(text: str) -> float:
+    """``--magnify``: :func:`app.techniques.timeline.magnify_arg`, imported only when the option is given."""
+    from app.techniques.timeline import magnify_arg as check
+
+    return check(text)
+
+
 def missing_display_libraries() -> list[str]:
     import ctypes.util
 
@@ -97,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--side", choices=("right", "left"), default="right")
     s.add_argument("--technique", help="pose the skeleton as in this technique (with --frame)")
     s.add_argument("--frame", type=int, default=0, help="frame of the technique to show (default 0)")
-    s.add_argument("--magnify", type=float, default=None, help="display magnification of accessory motion (1-10)")
+    s.add_argument("--magnify", type=magnify_arg, default=None, help="display magnification of accessory motion (1-10)")
     s.add_argument("--labels", action="store_true", help="name the bones on the picture, with leader lines")
 
     a = sub.add_parser("atlas", help="render every bone on one labelled sheet at one scale (PNG, no display needed)")
@@ -117,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("technique")
     k.add_argument("--fps", type=float, default=30.0)
     k.add_argument("--format", choices=("csv", "json", "mot"), default="csv")
-    k.add_argument("--magnify", type=float, default=None, help="multiply accessory motion (default: true size)")
+    k.add_argument("--magnify", type=magnify_arg, default=None, help="multiply accessory motion, 1-10 (default: true size)")
     k.add_argument("--library", help="techniques file (default: the bundled library)")
 
     from app.export.video import add_export_arguments
