@@ -8,7 +8,7 @@ Checks beyond the schema: unknown bone, joint or coordinate names; key values ou
 coordinate's normal range (oscillations included); key times that do not increase or run past the
 technique; phases that do not add up to the technique's duration; duplicate ids (within a file and
 across files); a track moving a joint the technique does not list, or a listed joint no track moves;
-cues longer than 25 words.
+cues longer than 25 words; target tissues not named in ``meshes/tissues.json``.
 """
 
 from __future__ import annotations
@@ -236,6 +236,17 @@ def _semantic_problems(t: dict, rig, prefix: list, file: str, tid: str | None) -
         for b in note.get("bones", []):
             if b not in rig.bone_names:
                 bad(["anatomy_notes", k, "bones"], f"unknown bone '{b}'")
+    if t.get("targets"):
+        from app.anatomy.tissues import TissueError, tissue_names
+
+        try:
+            known_tissues = tissue_names()
+        except TissueError as exc:
+            bad(["targets"], f"cannot check the target tissues: {exc}")
+            known_tissues = None
+        for k, name in enumerate(t["targets"] if known_tissues is not None else []):
+            if name not in known_tissues:
+                bad(["targets", k], f"unknown tissue '{name}' (tissues are named in meshes/tissues.json)")
     return out
 
 
@@ -270,4 +281,5 @@ def build_technique(t: dict, rig, file: str) -> Technique:
         display_magnification=float(t.get("display_magnification", 1.0)),
         anatomy_notes=tuple(AnatomyNote(n["text"], tuple(n.get("bones", [])), tuple(n.get("joints", [])),
                                         n.get("source_paragraph")) for n in t.get("anatomy_notes", [])),
+        targets=tuple(t.get("targets", [])),
         file=file, raw=t)
