@@ -38,6 +38,22 @@ def size_arg(text: str) -> tuple[int, int]:
     return w, h
 
 
+def tissues_arg(text: str) -> tuple[str, ...]:
+    """``ankle,forefoot`` or ``all`` -> tissue groups (an unknown group is a usage error naming the choices)."""
+    from app.anatomy.tissues import TissueError, parse_groups
+
+    try:
+        return parse_groups(text)
+    except TissueError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--tissues: ")) from None
+
+
+def add_tissue_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--tissues", type=tissues_arg, default=(), metavar="GROUP,...",
+                   help="draw soft tissues coloured by strain: ankle, hindfoot, midfoot, forefoot, fascia_tendons, or all")
+    p.add_argument("--arches", action="store_true", help="draw the tripod on its ground plane and the arches with their heights")
+
+
 def missing_display_libraries() -> list[str]:
     import ctypes.util
 
@@ -76,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--technique", help="pose the skeleton as in this technique (with --frame)")
     s.add_argument("--frame", type=int, default=0, help="frame of the technique to show (default 0)")
     s.add_argument("--magnify", type=float, default=None, help="display magnification of accessory motion (1-10)")
+    add_tissue_arguments(s)
 
     ls = sub.add_parser("list", help="list the techniques of a file (default: the bundled library)")
     ls.add_argument("file", nargs="?")
@@ -89,6 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--format", choices=("csv", "json", "mot"), default="csv")
     k.add_argument("--magnify", type=float, default=None, help="multiply accessory motion (default: true size)")
     k.add_argument("--library", help="techniques file (default: the bundled library)")
+    k.add_argument("--no-tissues", dest="tissues", action="store_false",
+                   help="leave out the per-tissue length (mm) and strain (%%) columns")
 
     from app.export.video import add_export_arguments
 
@@ -113,7 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from app.scene.offscreen import render_still
 
             path = render_still(args.output, view=args.view, size=args.size, side=args.side,
-                                technique=args.technique, frame=args.frame, magnify=args.magnify)
+                                technique=args.technique, frame=args.frame, magnify=args.magnify,
+                                tissues=args.tissues, arches=args.arches)
             print(f"wrote {path}")
             return 0
         if command == "list":
@@ -132,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from app.techniques.commands import run_kinematics
 
             return run_kinematics(args.technique, fps=args.fps, fmt=args.format, magnify=args.magnify,
-                                  out=sys.stdout, library_path=args.library)
+                                  out=sys.stdout, library_path=args.library, tissues=args.tissues)
     except TalusError as exc:
         print(f"talus: {exc}", file=sys.stderr)
         return 2

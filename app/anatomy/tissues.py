@@ -495,3 +495,31 @@ def _names_cached(path: str, _mtime: int) -> frozenset[str]:
         raise TissueError(f"{path}: tissues file not found") from None
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise TissueError(f"{path}: cannot read the tissue names ({str(exc)[:120]})") from None
+
+
+def parse_groups(text: str) -> tuple[str, ...]:
+    """``"ankle,forefoot"`` or ``"all"`` -> the tissue groups to show; raise :class:`TissueError` on an unknown name."""
+    names = [g.strip().lower().replace(" ", "_").replace("-", "_") for g in text.split(",") if g.strip()]
+    if not names:
+        raise TissueError(f"--tissues: give one or more groups ({', '.join(GROUPS)}) or 'all'")
+    if "all" in names:
+        return GROUPS
+    aliases = {"fascia": "fascia_tendons", "tendons": "fascia_tendons", "fascia_and_tendons": "fascia_tendons"}
+    out = []
+    for n in names:
+        n = aliases.get(n, n)
+        if n not in GROUPS:
+            raise TissueError(f"--tissues: unknown group {n!r}; choose from {', '.join(GROUPS)} or 'all'")
+        if n not in out:
+            out.append(n)
+    return tuple(out)
+
+
+def describe_states(tissue_set: TissueSet, names, W_true: np.ndarray) -> list[str]:
+    """One line per named tissue: label, length now / neutral length (mm) and strain (%), true size."""
+    states = tissue_set.states(W_true)
+    out = []
+    for name in names:
+        t, s = tissue_set.get(name), states[name]
+        out.append(f"{t.label}: {s.length_mm:.1f} mm (neutral {s.neutral_length_mm:.1f}), {s.strain_pct:+.1f} %")
+    return out

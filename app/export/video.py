@@ -107,8 +107,11 @@ def export_technique(technique, rig, output: str | Path, *, size=(1280, 720), fp
                      view: str | None = None, start=None, end=None, loops: int = 1, speed: float = 1.0,
                      captions: bool = False, side: str = "right", magnify: float | None = None,
                      progress: Callable[[int, int], None] | None = None,
-                     cancel: Callable[[], bool] | None = None, meshes=None) -> Path:
-    """Render ``technique`` to ``output`` (.mp4, .gif or a folder of PNGs); return the written path."""
+                     cancel: Callable[[], bool] | None = None, meshes=None, tissues=(), arches: bool = False) -> Path:
+    """Render ``technique`` to ``output`` (.mp4, .gif or a folder of PNGs); return the written path.
+
+    ``tissues``: groups of soft tissues to draw (coloured by true-size strain, targets emphasised and listed);
+    ``arches``: the tripod, its ground plane and the arch heights."""
     from app.scene.camera import VIEWS
     from app.techniques.timeline import Timeline
 
@@ -139,6 +142,10 @@ def export_technique(technique, rig, output: str | Path, *, size=(1280, 720), fp
         stage.scene.set_roles(technique.worked_bones, technique.stabilised_bones)
         frame_technique(stage.plotter.renderer, stage.scene, technique, side=side, view=view)
         overlays = TechniqueOverlays(stage.plotter, rig, technique, side=side, bone_centres=stage.scene.bind_centres())
+        if tissues or arches:
+            stage.show_tissues(tissues, arches=arches, targets=technique.targets)
+            if tissues and technique.targets:
+                stage.set_info(technique)
         writer = _Writer(kind, tmp, plan.fps)
         phase_shown = -1
         for k, f in enumerate(frame_of):
@@ -147,6 +154,8 @@ def export_technique(technique, rig, output: str | Path, *, size=(1280, 720), fp
             W = tl.transforms(int(f))
             stage.scene.set_transforms(W)
             overlays.set_transforms(W)
+            if tissues or arches:
+                stage.pose_tissues(W, tl.true_transforms(int(f)))
             if captions:
                 ph = tl.phase_index(int(f))
                 if ph != phase_shown:
@@ -251,7 +260,7 @@ class _Writer:
 
 
 def add_export_arguments(p: argparse.ArgumentParser) -> None:
-    from app.cli import VIEWS, size_arg
+    from app.cli import VIEWS, add_tissue_arguments, size_arg
 
     p.add_argument("technique", help="technique id (see talus list)")
     p.add_argument("-o", "--output", required=True, help="clip.mp4, clip.gif, or frames/ for numbered PNGs")
@@ -266,6 +275,7 @@ def add_export_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--side", choices=("right", "left"), default="right")
     p.add_argument("--magnify", type=float, default=None, help="display magnification of accessory motion (1-10)")
     p.add_argument("--library", help="techniques file (default: the bundled library)")
+    add_tissue_arguments(p)
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -303,7 +313,7 @@ def run_export(args: argparse.Namespace) -> int:
 
     path = export_technique(tech, rig, args.output, size=args.size, fps=args.fps, view=args.view, start=args.start,
                             end=args.end, loops=args.loops, speed=args.speed, captions=args.captions, side=args.side,
-                            magnify=args.magnify, progress=progress)
+                            magnify=args.magnify, progress=progress, tissues=args.tissues, arches=args.arches)
     print(f"wrote {path}")
     return 0
 
