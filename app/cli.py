@@ -12,8 +12,11 @@ import sys
 from collections.abc import Sequence
 
 from app.errors import TalusError
+from app.imagesize import size_arg  # noqa: F401 - the --size type, also used by export's arguments
+from app.tissueargs import add_tissue_arguments
+from app.scene.camera import VIEWS as _CAMERA_VIEWS
 
-VIEWS = ("lateral", "medial", "dorsal", "plantar", "anterior", "posterior", "three_quarter")
+VIEWS = tuple(_CAMERA_VIEWS)
 APT_LINE = (
     "apt-get install -y --no-install-recommends xvfb xauth libgl1 libglx-mesa0 libgl1-mesa-dri libegl1 "
     "libegl-mesa0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 "
@@ -23,35 +26,6 @@ APT_LINE = (
 # Shared libraries Qt's xcb platform plugin and VTK need; without them Qt aborts with a misleading message.
 DISPLAY_LIBS = ("GL", "EGL", "xkbcommon-x11", "xcb-cursor", "xcb-icccm", "xcb-keysyms", "xcb-image",
                 "xcb-render-util", "xcb-shape", "xcb-randr", "xcb-xkb", "X11-xcb", "fontconfig", "dbus-1")
-
-
-def size_arg(text: str) -> tuple[int, int]:
-    """``1280x800`` -> (1280, 800); both positive and even (video encoders need even sizes)."""
-    try:
-        w, h = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"size must read WIDTHxHEIGHT, e.g. 1280x800, not {text!r}") from None
-    if w <= 0 or h <= 0 or w % 2 or h % 2:
-        raise argparse.ArgumentTypeError(f"size {text!r}: width and height must be positive and even")
-    if w > 7680 or h > 4320:
-        raise argparse.ArgumentTypeError(f"size {text!r}: at most 7680x4320")
-    return w, h
-
-
-def tissues_arg(text: str) -> tuple[str, ...]:
-    """``ankle,forefoot`` or ``all`` -> tissue groups (an unknown group is a usage error naming the choices)."""
-    from app.anatomy.tissues import TissueError, parse_groups
-
-    try:
-        return parse_groups(text)
-    except TissueError as exc:
-        raise argparse.ArgumentTypeError(str(exc).removeprefix("--tissues: ")) from None
-
-
-def add_tissue_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--tissues", type=tissues_arg, default=(), metavar="GROUP,...",
-                   help="draw soft tissues coloured by strain: ankle, hindfoot, midfoot, forefoot, fascia_tendons, or all")
-    p.add_argument("--arches", action="store_true", help="draw the tripod on its ground plane and the arches with their heights")
 
 
 def missing_display_libraries() -> list[str]:

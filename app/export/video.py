@@ -260,13 +260,15 @@ class _Writer:
 
 
 def add_export_arguments(p: argparse.ArgumentParser) -> None:
-    from app.cli import VIEWS, add_tissue_arguments, size_arg
+    from app.imagesize import size_arg
+    from app.scene.camera import VIEWS
+    from app.tissueargs import add_tissue_arguments
 
     p.add_argument("technique", help="technique id (see talus list)")
     p.add_argument("-o", "--output", required=True, help="clip.mp4, clip.gif, or frames/ for numbered PNGs")
     p.add_argument("--size", type=size_arg, default=(1280, 720), help="WIDTHxHEIGHT, even numbers (default 1280x720)")
     p.add_argument("--fps", type=float, default=30.0, help="frames per second of the output (default 30)")
-    p.add_argument("--view", choices=VIEWS, default=None, help="camera preset (default: the one that suits the technique's region)")
+    p.add_argument("--view", choices=list(VIEWS), default=None, help="camera preset (default: the one that suits the technique's region)")
     p.add_argument("--from", dest="start", help="phase name or seconds to start at")
     p.add_argument("--to", dest="end", help="phase name or seconds to stop at")
     p.add_argument("--loops", type=int, default=1, help="play the span this many times")

@@ -20,6 +20,16 @@ VIEWS: dict[str, tuple[str, tuple[float, float, float], tuple[float, float, floa
     "three_quarter": ("Three-quarter", (0.62, 0.48, 0.62), (0.0, 1.0, 0.0)),
 }
 
+#: what each preset shows, in words (the window's tooltips)
+VIEW_HINTS = {
+    "lateral": "Look at the outside of the foot",
+    "medial": "Look at the inside of the foot (the arch)",
+    "dorsal": "Look down on the top of the foot",
+    "plantar": "Look up at the sole",
+    "anterior": "Look at the front of the ankle and toes",
+    "posterior": "Look at the heel from behind",
+    "three_quarter": "An oblique view from the front and outside, above",
+}
 
 #: how close each preset frames the foot (the bounding sphere is loose around a long, flat foot)
 VIEW_ZOOM = {"lateral": 1.5, "medial": 1.5, "dorsal": 1.22, "plantar": 1.22, "anterior": 1.15,

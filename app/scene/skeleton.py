@@ -27,6 +27,7 @@ MOVED_RGB = (0.96, 0.63, 0.36)
 STABILISED_RGB = (0.55, 0.72, 0.92)
 SELECTED_RGB = (1.00, 0.90, 0.25)
 GHOST_RGB = (0.75, 0.80, 0.88)
+XRAY_OPACITY = 0.16  # a faded bone: outline and mass still read, the solid one stands out
 BACKGROUND = "#2a303a"
 
 
@@ -196,6 +197,35 @@ class SkeletonScene:
         self.selected = bone if bone in self.actors else None
         self._apply_colours()
 
+    def copy_look(self, other: "SkeletonScene") -> None:
+        """Take ``other``'s tints, selection, hidden bones and fade (for an off-screen copy of a view)."""
+        self._base = dict(other._base)
+        self.select(other.selected)
+        for name, actor in other.actors.items():
+            self.actors[name].SetVisibility(actor.GetVisibility())
+            self.actors[name].GetProperty().SetOpacity(actor.GetProperty().GetOpacity())
+
+    # -- hide, isolate, fade -------------------------------------------------------------------------
+    def set_hidden(self, hidden: Iterable[str]) -> None:
+        """Draw every bone but ``hidden`` (their ghosts too)."""
+        hidden = set(hidden)
+        for name, actor in self.actors.items():
+            actor.SetVisibility(name not in hidden)
+        for name, actor in self.ghost_actors.items():
+            actor.SetVisibility(name not in hidden)
+
+    def set_xray(self, on: bool, solid: Iterable[str] = ()) -> None:
+        """Fade every bone but ``solid`` to :data:`XRAY_OPACITY` (``on``), or make all opaque again."""
+        solid = set(solid)
+        for name, actor in self.actors.items():
+            actor.GetProperty().SetOpacity(1.0 if not on or name in solid else XRAY_OPACITY)
+
+    def visible_bones(self) -> list[str]:
+        return [n for n, a in self.actors.items() if a.GetVisibility()]
+
+    def opacity_of(self, bone: str) -> float:
+        return self.actors[bone].GetProperty().GetOpacity()
+
     def colour_of(self, bone: str) -> tuple[float, float, float]:
         return tuple(self.actors[bone].GetProperty().GetColor())
 
@@ -234,5 +264,7 @@ class SkeletonScene:
         return {n: np.asarray(m.center) for n, m in self.meshes.items()}
 
     def bounds(self) -> tuple[float, float, float, float, float, float]:
-        b = np.array([a.GetBounds() for a in self.actors.values()])
+        """Bounds (mm) of the bones drawn (of all of them when none is)."""
+        shown = [a for a in self.actors.values() if a.GetVisibility()] or list(self.actors.values())
+        b = np.array([a.GetBounds() for a in shown])
         return (b[:, 0].min(), b[:, 1].max(), b[:, 2].min(), b[:, 3].max(), b[:, 4].min(), b[:, 5].max())

@@ -63,7 +63,7 @@ def run_window(*, side=None, technique=None, library=None) -> int:
     elif not win.restore_technique() and win.techniques:
         win.open_technique(win.techniques[0].id)
     if result.problems:
-        win.show_problems(result.problems)
+        win.dialogs.problems(result.problems)
     if os.environ.get("TALUS_EXIT_AFTER_FIRST_FRAME"):  # used by bench/run.py to time start-up
         _exit_after_first_frame(win)
     return app.exec()

@@ -415,22 +415,28 @@ class CoordinateReadout(QWidget):
         self.refresh()
 
     def _on_timeline(self, tl) -> None:
+        if tl is None:
+            self.show_series([], np.zeros(0), np.zeros((0, len(self.player.rig.coordinates))), "time", "s")
+            return
+        self.show_series(list(tl.animated_coordinates), np.arange(tl.n_frames) / tl.fps, tl.sample_coordinates(), "time", "s")
+
+    def show_series(self, names: list[str], x: np.ndarray, values: np.ndarray, x_label: str, x_units: str | None) -> None:
+        """Rows for ``names`` and their curves: ``values[k, coordinate index]`` at ``x[k]``."""
         pg = self._pg
         for item in list(self.plot.listDataItems()):
             self.plot.removeItem(item)
         self.table.setRowCount(0)
-        if tl is None:
-            self._names = []
-            return
-        self._names = list(tl.animated_coordinates)
-        self._values = tl.sample_coordinates()
-        t = np.arange(tl.n_frames) / tl.fps
+        self._names = list(names)
+        self._values = values
+        self._x = x
+        self.plot.setLabel("bottom", x_label, units=x_units)
         colours = ["#f3a35c", "#8cc3ff", "#a3e48c", "#f07aa0", "#d7b4ff", "#ffe27a", "#7ae0d8", "#ffb38c"]
         self.table.setRowCount(len(self._names))
         for row, name in enumerate(self._names):
             c = self.player.rig.coordinate(name)
             colour = colours[row % len(colours)]
-            self.plot.plot(t, self._values[:, c.index], pen=pg.mkPen(colour, width=2), name=f"{name} ({c.unit})")
+            self.plot.plot(x, values[:, c.index], pen=pg.mkPen(colour, width=2), name=f"{name} ({c.unit})",
+                           symbol="o" if len(x) < 40 else None, symbolSize=5, symbolBrush=colour)
             item = QTableWidgetItem(name)
             item.setForeground(QColor(colour))
             item.setToolTip(f"+ = {c.positive}\nrange source: {c.source}")
@@ -439,6 +445,18 @@ class CoordinateReadout(QWidget):
             self.table.setItem(row, 2, QTableWidgetItem(f"{c.range[0]:g} to {c.range[1]:g} {c.unit}"))
         self.plot.setLabel("left", "deg / mm")
 
+    def show_values(self, q: np.ndarray, x: float) -> None:
+        """Show the values of pose ``q`` and put the playhead at ``x``."""
+        self.playhead.setValue(x)
+        for row, name in enumerate(self._names):
+            c = self.player.rig.coordinate(name)
+            v = q[c.index]
+            cell = self.table.item(row, 1)
+            cell.setText(f"{v:+.1f} {c.unit}")
+            outside = not (c.range[0] - 1e-9 <= v <= c.range[1] + 1e-9)
+            cell.setForeground(QColor("#f3a35c") if outside else self.table.palette().text().color())
+            cell.setToolTip("outside the normal range" if outside else "")
+
     def refresh(self) -> None:
         """Show the values of the player's current frame."""
         self._clock.restart()
@@ -446,11 +464,7 @@ class CoordinateReadout(QWidget):
         frame = self.player.frame
         if tl is None or self._values is None or not 0 <= frame < tl.n_frames:
             return
-        self.playhead.setValue(tl.time_of(frame))
-        for row, name in enumerate(self._names):
-            c = self.player.rig.coordinate(name)
-            v = self._values[frame, c.index]
-            self.table.item(row, 1).setText(f"{v:+.1f} {c.unit}")
+        self.show_values(self._values[frame], tl.time_of(frame))
 
     def value_text(self, name: str) -> str:
         return self.table.item(self._names.index(name), 1).text()

@@ -1,7 +1,11 @@
-"""The playback controller: the one piece of mutable state of the window.
+"""The controller: the one owner of the window's mutable state.
 
-It holds the current technique's timeline, the frame shown, play/pause, speed, loop modes, side and
-magnification, and emits Qt signals; widgets observe it and send it commands, never each other.
+It holds the current technique's timeline and two plain dataclasses (:mod:`app.ui.state`):
+``state`` (:class:`PlaybackState`: frame, play/pause, speed, loop modes, magnification) and
+``display`` (:class:`DisplayState`: side, mode, ghost, axes, contacts, labels, hidden bones, X-ray,
+selection). Only the controller writes them; after every change it emits ``changed(field name)``
+(and, for playback, the specific signals below). Widgets and QActions observe it and send it
+commands, never each other.
 
 Timing: while playing, a QTimer ticks at the technique's frame rate (it is stopped while paused: no
 ticks). Each tick asks the clock which frame *should* be shown now,
@@ -17,8 +21,15 @@ import math
 
 from PySide6.QtCore import QElapsedTimer, QObject, Qt, QTimer, Signal
 
+from app.ui.state import DisplayState, PlaybackState, field_names
+
 SPEEDS = (0.1, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 MIN_SPEED, MAX_SPEED = SPEEDS[0], SPEEDS[-1]
+MIN_MAGNIFY, MAX_MAGNIFY = 1.0, 10.0
+
+
+def _read(group: str, name: str):
+    return property(lambda self: getattr(getattr(self, group), name), doc=f"``{group}.{name}`` (read only)")
 
 
 class PlaybackController(QObject):
@@ -31,20 +42,25 @@ class PlaybackController(QObject):
     loop_changed = Signal(bool, bool)  # loop, loop_phase
     side_changed = Signal(str)
     magnify_changed = Signal(float)
+    changed = Signal(str)  # the name of a field of ``state`` or ``display`` that changed
 
-    def __init__(self, rig, parent: QObject | None = None):
+    frame = _read("state", "frame")
+    playing = _read("state", "playing")
+    speed = _read("state", "speed")
+    loop = _read("state", "loop")
+    loop_phase = _read("state", "loop_phase")
+    pause_at_phase_end = _read("state", "pause_at_phase_end")
+    magnify = _read("state", "magnify")
+    side = _read("display", "side")
+
+    def __init__(self, rig, parent: QObject | None = None, *, side: str = "right"):
         super().__init__(parent)
         self.rig = rig
         self.technique = None
         self.timeline = None
-        self.frame = 0
-        self.playing = False
-        self.speed = 1.0
-        self.loop = True
-        self.loop_phase = False
-        self.pause_at_phase_end = False
-        self.side = "right"
-        self.magnify: float | None = None
+        self.state = PlaybackState()
+        self.display = DisplayState(side=side)
+        self.display.validate()
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.PreciseTimer)
         self._timer.timeout.connect(self._tick)
@@ -59,16 +75,16 @@ class PlaybackController(QObject):
 
         self.pause()
         self.technique = technique
-        self.magnify = magnify if magnify is not None else (technique.display_magnification if technique else None)
+        self.state.magnify = magnify if magnify is not None else (technique.display_magnification if technique else None)
         self.timeline = Timeline(technique, self.rig, magnify=self.magnify) if technique else None
         if self.timeline is not None:
-            self.magnify = self.timeline.magnify
+            self.state.magnify = self.timeline.magnify
         self._phase = -1
         self.technique_changed.emit(technique)
         self.timeline_changed.emit(self.timeline)
         if self.magnify is not None:
             self.magnify_changed.emit(self.magnify)
-        self.frame = -1
+        self.state.frame = -1
         self.set_frame(frame)
 
     def set_magnify(self, magnify: float) -> None:
@@ -77,19 +93,57 @@ class PlaybackController(QObject):
             return
         from app.techniques.timeline import Timeline
 
-        magnify = min(10.0, max(1.0, float(magnify)))
+        magnify = min(MAX_MAGNIFY, max(MIN_MAGNIFY, float(magnify)))
         if self.timeline is not None and math.isclose(magnify, self.timeline.magnify):
             return
-        self.magnify = magnify
+        self.state.magnify = magnify
         self.timeline = Timeline(self.technique, self.rig, magnify=magnify)
         self.timeline_changed.emit(self.timeline)
         self.magnify_changed.emit(magnify)
+        self.changed.emit("magnify")
         self.frame_changed.emit(self.frame)
 
     def set_side(self, side: str) -> None:
-        if side != self.side:
-            self.side = side
-            self.side_changed.emit(side)
+        self.set_display(side=side)
+
+    # -- display ------------------------------------------------------------------------------------
+    def set_display(self, **changes) -> None:
+        """Change fields of :attr:`display`; emit ``changed(name)`` for each that really changed.
+
+        Example: ``controller.set_display(ghost=True, labels=True)``."""
+        unknown = set(changes) - set(field_names(DisplayState))
+        if unknown:
+            raise KeyError(f"no display field {sorted(unknown)}")
+        if "hidden" in changes:
+            changes["hidden"] = frozenset(changes["hidden"])
+        new = [k for k, v in changes.items() if getattr(self.display, k) != v]
+        old = {k: getattr(self.display, k) for k in new}
+        for k in new:
+            setattr(self.display, k, changes[k])
+        try:
+            self.display.validate()
+        except ValueError:
+            for k, v in old.items():
+                setattr(self.display, k, v)
+            raise
+        for k in new:
+            if k == "side":
+                self.side_changed.emit(self.display.side)
+            self.changed.emit(k)
+
+    def get(self, name: str):
+        """The value of field ``name`` of :attr:`state` or :attr:`display`."""
+        return getattr(self.display if name in field_names(DisplayState) else self.state, name)
+
+    def set(self, name: str, value) -> None:
+        """Set one field by name through its command (loop, speed, ... or a display field)."""
+        setters = {"loop": self.set_loop, "loop_phase": self.set_loop_phase, "speed": self.set_speed,
+                   "pause_at_phase_end": self.set_pause_at_phase_end, "magnify": self.set_magnify,
+                   "frame": self.set_frame, "playing": lambda on: self.play() if on else self.pause()}
+        if name in setters:
+            setters[name](value)
+        else:
+            self.set_display(**{name: value})
 
     # -- frames -------------------------------------------------------------------------------------
     @property
@@ -116,8 +170,9 @@ class PlaybackController(QObject):
     def _show(self, frame: int) -> None:
         if frame == self.frame:
             return
-        self.frame = frame
+        self.state.frame = frame
         self.frame_changed.emit(frame)
+        self.changed.emit("frame")
         ph = self.timeline.phase_index(frame)
         if ph != self._phase:
             self._phase = ph
@@ -168,17 +223,19 @@ class PlaybackController(QObject):
         if self.pause_at_phase_end:
             nxt = min(self.frame + 1, self.last_frame)
             self._stop_frame = self.timeline.phases[self.timeline.phase_index(nxt)].end_frame - 1
-        self.playing = True
+        self.state.playing = True
         self._anchor(self.frame)
         self._timer.start(max(1, int(round(1000.0 / self.timeline.fps))))
         self.playing_changed.emit(True)
+        self.changed.emit("playing")
 
     def pause(self) -> None:
         if not self.playing:
             return
-        self.playing = False
+        self.state.playing = False
         self._timer.stop()
         self.playing_changed.emit(False)
+        self.changed.emit("playing")
 
     def toggle(self) -> None:
         self.pause() if self.playing else self.play()
@@ -187,10 +244,11 @@ class PlaybackController(QObject):
         speed = min(MAX_SPEED, max(MIN_SPEED, float(speed)))
         if math.isclose(speed, self.speed):
             return
-        self.speed = speed
+        self.state.speed = speed
         if self.playing:
             self._anchor(self.frame)
         self.speed_changed.emit(speed)
+        self.changed.emit("speed")
 
     def slower(self) -> None:
         lower = [s for s in SPEEDS if s < self.speed - 1e-9]
@@ -201,15 +259,18 @@ class PlaybackController(QObject):
         self.set_speed(higher[0] if higher else MAX_SPEED)
 
     def set_loop(self, loop: bool) -> None:
-        self.loop = bool(loop)
+        self.state.loop = bool(loop)
         self.loop_changed.emit(self.loop, self.loop_phase)
+        self.changed.emit("loop")
 
     def set_loop_phase(self, loop_phase: bool) -> None:
-        self.loop_phase = bool(loop_phase)
+        self.state.loop_phase = bool(loop_phase)
         self.loop_changed.emit(self.loop, self.loop_phase)
+        self.changed.emit("loop_phase")
 
     def set_pause_at_phase_end(self, on: bool) -> None:
-        self.pause_at_phase_end = bool(on)
+        self.state.pause_at_phase_end = bool(on)
+        self.changed.emit("pause_at_phase_end")
         if self.playing:  # re-plan the stop from here
             self.pause()
             self.play()

@@ -293,11 +293,11 @@ class EditTechniqueDialog(QDialog):
         self.preview()
         if self.valid is None:
             return
-        path = self.window_.user_file_for_saving()
+        path = self.window_.files.file_for_saving()
         if path is None:
             return
         try:
-            self.window_.save_user_technique(path, self.edited())
+            self.window_.files.save_technique(path, self.edited())
         except Exception as exc:  # TalusError and unexpected file content
             QMessageBox.warning(self, "Not saved", str(exc))
             return

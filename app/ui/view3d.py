@@ -32,6 +32,7 @@ class SkeletonView(QWidget):
 
     bone_clicked = Signal(str)
     bone_hovered = Signal(str)
+    context_menu_requested = Signal(QPoint)  # a right click without a drag (right-drag still zooms)
 
     def __init__(self, rig: Rig, meshes, *, side: str = "right", parent: QWidget | None = None):
         super().__init__(parent)
@@ -49,6 +50,8 @@ class SkeletonView(QWidget):
         style_plotter(self.plotter)
         self.scene = SkeletonScene(self.plotter, rig, meshes, side=side)
         self.view = "three_quarter"
+        self.fit_scale = 1.0  # < 1 leaves room around the foot (for labels)
+        self.hover_names = True  # hovering a bone shows its name (off during a quiz)
         self.render_count = 0
         self.plotter.ren_win.AddObserver("EndEvent", self._count_render)
         self._add_orientation_marker()
@@ -73,11 +76,18 @@ class SkeletonView(QWidget):
         if view not in VIEWS:
             raise ValueError(view)
         self.view = view
-        apply_view(self.plotter.renderer, view, self.scene.side, self.scene.bounds())
+        apply_view(self.plotter.renderer, view, self.scene.side, self.scene.bounds(), zoom=self.fit_scale)
         self.request_render()
 
     def reset_view(self) -> None:
         self.set_view(self.view)
+
+    def set_fit_scale(self, scale: float) -> None:
+        """Frame the foot ``scale`` times as large as the presets do (the camera zooms by the change)."""
+        if scale != self.fit_scale:
+            self.plotter.renderer.GetActiveCamera().Zoom(scale / self.fit_scale)
+            self.fit_scale = scale
+            self.request_render()
 
     def camera_state(self) -> dict:
         cam = self.plotter.renderer.GetActiveCamera()
@@ -92,6 +102,16 @@ class SkeletonView(QWidget):
         cam.SetViewAngle(float(state.get("view_angle", 30.0)))
         self.plotter.renderer.ResetCameraClippingRange()
         self.request_render()
+
+    def copy_camera_to(self, renderer) -> None:
+        """Give another renderer (an off-screen one) this view's camera."""
+        cam = self.camera_state()
+        c = renderer.GetActiveCamera()
+        c.SetPosition(*cam["position"])
+        c.SetFocalPoint(*cam["focal_point"])
+        c.SetViewUp(*cam["view_up"])
+        c.SetViewAngle(cam["view_angle"])
+        renderer.ResetCameraClippingRange()
 
     def set_side(self, side: str) -> None:
         self.scene.set_side(side)
@@ -145,6 +165,7 @@ class SkeletonView(QWidget):
         for actor in self.scene.actors.values():
             self._picker.AddPickList(actor)
         self._press_pos: QPoint | None = None
+        self._right_press: QPoint | None = None
         self.plotter.setMouseTracking(True)
         self.plotter.installEventFilter(self)
         self._hover_timer = QTimer(self)
@@ -176,6 +197,13 @@ class SkeletonView(QWidget):
             if moved <= CLICK_TOLERANCE_PX:
                 self.select(self.pick(*self._to_display(pos)))
                 self.bone_clicked.emit(self.scene.selected or "")
+        elif kind == QEvent.MouseButtonPress and event.button() == Qt.RightButton:
+            self._right_press = event.position().toPoint()
+        elif kind == QEvent.MouseButtonRelease and event.button() == Qt.RightButton and self._right_press is not None:
+            pos = event.position().toPoint()
+            if (pos - self._right_press).manhattanLength() <= CLICK_TOLERANCE_PX:
+                self.context_menu_requested.emit(pos)
+            self._right_press = None
         elif kind == QEvent.MouseMove and self._press_pos is None:
             self._hover_pos = event.position().toPoint()
             self._hover_timer.start()
@@ -194,7 +222,7 @@ class SkeletonView(QWidget):
         if name != self.hovered:
             self.hovered = name
             self.bone_hovered.emit(name)
-        if name:
+        if name and self.hover_names:
             QToolTip.showText(self.plotter.mapToGlobal(self._hover_pos), self.rig.bone(name).label, self.plotter)
         else:
             QToolTip.hideText()

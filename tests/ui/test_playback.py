@@ -124,13 +124,13 @@ def test_transport_shortcuts_work_with_the_3d_view_focused(qtbot, make_window):
 def test_help_lists_every_shortcut(make_window):
     win = make_window()
     win.actions["shortcuts"].trigger()
-    table = win.shortcuts_dialog.findChild(type(win.readout.table))
+    table = win.dialogs.shortcuts_dialog.findChild(type(win.readout.table))
     texts = {table.item(r, 1).text() for r in range(table.rowCount())}
     for aid, act in win.actions.items():
         if act.shortcuts():
             assert act.text().replace("&", "") in texts
             assert act.toolTip()
-    win.shortcuts_dialog.close()
+    win.dialogs.shortcuts_dialog.close()
 
 
 def test_selecting_a_technique_loads_frame_0_tints_bones_and_turns_the_camera(qtbot, make_window):

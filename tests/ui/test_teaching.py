@@ -11,30 +11,30 @@ def test_presentation_mode_shows_only_the_view_and_the_active_cue(qtbot, make_wi
     win.open_technique(tech.id)
     win.view.plotter.setFocus()
     qtbot.keyClick(win.view.plotter, Qt.Key_F5)
-    assert win.presenting
+    assert win.presentation.active
     qtbot.waitUntil(lambda: win.isFullScreen(), timeout=3000)
     assert not win.menuBar().isVisible()
     assert not win.browser_dock.isVisible() and not win.cue_dock.isVisible()
-    assert win.caption.isVisible()
+    assert win.presentation.caption.isVisible()
     tl = win.player.timeline
-    assert tl.phases[0].cue in win.caption.text()
+    assert tl.phases[0].cue in win.presentation.caption.text()
     qtbot.keyClick(win.view.plotter, Qt.Key_PageDown)  # clicker: next phase
     assert win.player.phase == 1
-    assert tl.phases[1].cue in win.caption.text()
+    assert tl.phases[1].cue in win.presentation.caption.text()
     qtbot.keyClick(win.view.plotter, Qt.Key_PageUp)
     assert win.player.phase == 0
     qtbot.keyClick(win.view.plotter, Qt.Key_B)
-    assert win.blanker.isVisible()
+    assert win.presentation.blanker.isVisible()
     qtbot.keyClick(win.view.plotter, Qt.Key_B)
-    assert not win.blanker.isVisible()
+    assert not win.presentation.blanker.isVisible()
     qtbot.keyClick(win.view.plotter, Qt.Key_Space)
     assert win.player.playing
     qtbot.keyClick(win.view.plotter, Qt.Key_Space)
     qtbot.keyClick(win.view.plotter, Qt.Key_Escape)
-    assert not win.presenting
+    assert not win.presentation.active
     qtbot.waitUntil(lambda: not win.isFullScreen(), timeout=3000)
     assert win.menuBar().isVisible() and win.cue_dock.isVisible()
-    assert not win.caption.isVisible()
+    assert not win.presentation.caption.isVisible()
 
 
 def test_settings_come_back_after_a_restart(qtbot, make_window, settings):
@@ -60,27 +60,27 @@ def test_camera_bookmarks_are_saved_per_technique_and_recalled(qtbot, make_windo
     a, b = win.techniques[0], win.techniques[1]
     win.open_technique(a.id)
     win.view.set_view("plantar")
-    win.save_bookmark("sole")
+    win.bookmarks.save("sole")
     saved = win.view.camera_state()
     win.view.set_view("lateral")
     win.open_technique(b.id)
-    assert "sole" not in win.bookmarks()
+    assert "sole" not in win.bookmarks.of()
     win.open_technique(a.id)
-    assert win.recall_bookmark("sole")
+    assert win.bookmarks.recall("sole")
     assert np.allclose(win.view.camera_state()["position"], saved["position"])
-    labels = [act.text() for act in win.bookmarks_menu.actions()]
+    labels = [act.text() for act in win.bookmarks.menu.actions()]
     assert "sole" in labels
     win.close()
     again = make_window(settings_=settings)
     again.open_technique(a.id)
-    assert "sole" in again.bookmarks()
+    assert "sole" in again.bookmarks.of()
 
 
 def test_save_image_writes_the_view_at_the_chosen_size(qtbot, make_window, tmp_path):
     win = make_window()
     win.open_technique(win.techniques[0].id)
     out = tmp_path / "view.png"
-    win.save_image(str(out), (640, 360))
+    win.snapshot.save_image(str(out), (640, 360))
     img = iio.imread(out)
     assert img.shape[:2] == (360, 640)
     assert img[..., :3].std() > 10  # not blank

@@ -32,11 +32,11 @@ def user_file(tmp_path):
 def test_users_file_loads_beside_the_bundled_one_and_its_broken_techniques_are_reported(qtbot, make_window, user_file):
     win = make_window()
     n = len(win.techniques)
-    problems = win.load_user_file(str(user_file))
+    problems = win.files.load(str(user_file))
     assert win.technique("my-traction") is not None
     assert len(win.techniques) == n + 1
     assert [p.technique_id for p in problems] == ["my-broken"]
-    table = win.problems_dialog.findChild(QTableWidget)
+    table = win.dialogs.problems_dialog.findChild(QTableWidget)
     cells = [table.item(0, c).text() for c in range(4)]
     assert cells[0] == str(user_file) and cells[1] == "my-broken"
     assert "value" in cells[2] and "outside the normal range" in cells[3]
@@ -51,7 +51,7 @@ def test_duplicate_edit_preview_and_save(qtbot, make_window, tmp_path, monkeypat
     win = make_window()
     win.open_technique("talocrural-traction")
     target = tmp_path / "mine.json"
-    monkeypatch.setattr(win, "user_file_for_saving", lambda: str(target))
+    monkeypatch.setattr(win.files, "file_for_saving", lambda: str(target))
     dlg = EditTechniqueDialog(win, win.player.technique, win.rig)
     qtbot.addWidget(dlg)
     dlg.phases.item(3, 3).setText("Hold it, breathe, and let the ankle open.")
@@ -97,9 +97,9 @@ def test_a_save_that_fails_half_way_leaves_the_users_file_intact(qtbot, make_win
     target = tmp_path / "mine.json"
     tech = copy.deepcopy(win.technique("toe-rotation-2").raw)
     tech["id"] = "toe-two-mine"
-    win.save_user_technique(str(target), tech)
+    win.files.save_technique(str(target), tech)
     tech2 = dict(tech, name="Second version")
-    win.save_user_technique(str(target), tech2)
+    win.files.save_technique(str(target), tech2)
     good = target.read_text()
 
     def crash(*_a, **_k):
@@ -109,7 +109,7 @@ def test_a_save_that_fails_half_way_leaves_the_users_file_intact(qtbot, make_win
     from app.errors import TalusError
 
     with pytest.raises(TalusError, match="not saved"):
-        win.save_user_technique(str(target), dict(tech, name="Third version"))
+        win.files.save_technique(str(target), dict(tech, name="Third version"))
     monkeypatch.undo()
     assert target.read_text() == good
     assert (tmp_path / "mine.json.bak").exists()

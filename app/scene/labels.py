@@ -1,0 +1,296 @@
+"""Names on the model: bone (or landmark) labels with leader lines that stay readable as the camera turns.
+
+Layout, in display pixels (origin bottom-left), recomputed before every render:
+
+1. each item has an *anchor*: for a bone, the point of its surface nearest the camera close to the
+   middle of its silhouette (so the leader line ends on the side you see); for a landmark, the landmark;
+2. labels go in two columns beside the skeleton's silhouette (left items left, right items right),
+   clamped to the view; a label that would cover the bone it names moves to the other column;
+   (a label never covers a sampled point of its own bone's silhouette when the other column is free);
+3. in each column labels keep the vertical order of their anchors and are pushed apart so that no two
+   overlap (:func:`stack`).
+
+:func:`layout` is pure numpy (tests call it); :class:`LabelLayer` draws the result with VTK 2D actors
+(text with a dark backing, one poly-line actor for every leader), in the window and off screen alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import vtk
+
+FONT_SIZE = 13
+PAD_PX = 3  # text padding inside its backing
+GAP_PX = 18  # between the silhouette and a column
+MARGIN_PX = 6  # between a column and the edge of the view
+SPACING_PX = 2  # between two labels of a column
+LABEL_RGB = (0.96, 0.96, 0.92)
+LEADER_RGB = (0.98, 0.66, 0.30)
+
+
+@dataclass
+class LabelItem:
+    key: str  # bone name, or "bone:landmark"
+    text: str
+    anchor: np.ndarray  # display px (x, y)
+    size: tuple[float, float]  # label width, height in px (with padding)
+    owner_points: np.ndarray  # (n, 2) display px of points on what it names (its silhouette, sampled)
+
+
+@dataclass
+class PlacedLabel:
+    item: LabelItem
+    rect: tuple[float, float, float, float]  # x0, y0, x1, y1 (display px)
+
+    @property
+    def attach(self) -> tuple[float, float]:
+        """Where the leader line meets the label: the side facing the anchor, mid-height."""
+        x0, y0, x1, y1 = self.rect
+        ax = self.item.anchor[0]
+        return (x1 if ax > x1 else x0 if ax < x0 else (x0 + x1) / 2, (y0 + y1) / 2)
+
+
+def overlaps(a, b, tol: float = 0.0) -> bool:
+    """Do two rectangles (x0, y0, x1, y1) overlap by more than ``tol`` px?"""
+    return min(a[2], b[2]) - max(a[0], b[0]) > tol and min(a[3], b[3]) - max(a[1], b[1]) > tol
+
+
+def covers(rect, points: np.ndarray, tol: float = 1.0) -> bool:
+    """Does ``rect`` (x0, y0, x1, y1) cover any of ``points`` ((n, 2) px), ``tol`` px inside its edges?"""
+    p = np.asarray(points, float).reshape(-1, 2)
+    return bool(np.any((p[:, 0] > rect[0] + tol) & (p[:, 0] < rect[2] - tol) & (p[:, 1] > rect[1] + tol) & (p[:, 1] < rect[3] - tol)))
+
+
+def stack(desired_y: np.ndarray, heights: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """Bottom edges for labels wanting their centres at ``desired_y`` (any order), kept in that order,
+    inside [lo, hi] when they fit, never overlapping."""
+    order = np.argsort(-desired_y)  # top first
+    n = len(order)
+    y = np.zeros(n)
+    top = hi
+    for k, i in enumerate(order):  # downward pass: as close to the anchor as the label above allows
+        want = desired_y[i] - heights[i] / 2
+        y[i] = min(want, top - heights[i])
+        top = y[i] - SPACING_PX
+    floor = lo
+    for i in order[::-1]:  # upward pass: push back inside the bottom edge
+        if y[i] < floor:
+            y[i] = floor
+        floor = y[i] + heights[i] + SPACING_PX
+    return y
+
+
+def layout(items: list[LabelItem], view_size: tuple[int, int], silhouette: tuple[float, float, float, float]) -> list[PlacedLabel]:
+    """Place ``items`` in a ``view_size`` (w, h px) view beside ``silhouette`` (x0, y0, x1, y1)."""
+    if not items:
+        return []
+    w, h = view_size
+    sx0, _, sx1, _ = silhouette
+    mid = (sx0 + sx1) / 2
+
+    def column_x(side: str, width: float) -> float:
+        if side == "left":
+            return max(MARGIN_PX, sx0 - GAP_PX - width)
+        return min(w - MARGIN_PX - width, sx1 + GAP_PX)
+
+    sides = {}
+    for it in items:
+        side = "left" if it.anchor[0] < mid else "right"
+        other = "right" if side == "left" else "left"
+        for s in (side, other):
+            x = column_x(s, it.size[0])
+            rect = (x, it.anchor[1] - it.size[1] / 2, x + it.size[0], it.anchor[1] + it.size[1] / 2)
+            if not covers((rect[0], 0, rect[2], h), it.owner_points):
+                side = s
+                break
+        sides.setdefault(side, []).append(it)
+    # a column that cannot hold its labels gives the lowest ones to the other column
+    for side, other in (("left", "right"), ("right", "left")):
+        col = sides.get(side, [])
+        need = sum(it.size[1] + SPACING_PX for it in col)
+        while col and need > h - 2 * MARGIN_PX:
+            col.sort(key=lambda it: -it.anchor[1])
+            moved = col.pop()
+            sides.setdefault(other, []).append(moved)
+            need -= moved.size[1] + SPACING_PX
+    placed = []
+    for side, col in sides.items():
+        if not col:
+            continue
+        ys = stack(np.array([it.anchor[1] for it in col]), np.array([it.size[1] for it in col]),
+                   MARGIN_PX, h - MARGIN_PX)
+        for it, y0 in zip(col, ys):
+            x = column_x(side, it.size[0])
+            placed.append(PlacedLabel(it, (x, y0, x + it.size[0], y0 + it.size[1])))
+    return placed
+
+
+def projector(renderer):
+    """A function (n, 3) world points -> ((n, 2) display px, (n,) depth 0 near .. 1 far) for ``renderer``'s camera now."""
+    w, h = renderer.GetSize()
+    cam = renderer.GetActiveCamera()
+    m = cam.GetCompositeProjectionTransformMatrix(w / max(h, 1), -1, 1)
+    M = np.array([[m.GetElement(i, j) for j in range(4)] for i in range(4)])
+
+    def project(p):
+        p = np.asarray(p, float).reshape(-1, 3)
+        hom = np.c_[p, np.ones(len(p))] @ M.T
+        ndc = hom[:, :3] / hom[:, 3:4]
+        return np.c_[(ndc[:, 0] + 1) * w / 2, (ndc[:, 1] + 1) * h / 2], (ndc[:, 2] + 1) / 2
+
+    return project
+
+
+def text_size(text: str, prop: vtk.vtkTextProperty) -> tuple[float, float]:
+    bbox = [0, 0, 0, 0]
+    vtk.vtkTextRenderer().GetBoundingBox(prop, text, bbox, 72)
+    return bbox[1] - bbox[0] + 1 + 2 * PAD_PX, bbox[3] - bbox[2] + 1 + 2 * PAD_PX
+
+
+class LabelLayer:
+    """Bone names (or the landmarks of one bone) drawn in ``renderer`` over a :class:`SkeletonScene`.
+
+    ``set_targets(bones=[...])`` names bones; ``set_targets(landmarks=[(bone, name, label, point_mm)])``
+    names landmarks (bind-pose bone frame, right foot). The layout is recomputed before each render."""
+
+    def __init__(self, renderer, scene, *, samples_per_bone: int = 160):
+        self.renderer = renderer
+        self.scene = scene
+        self.visible = False
+        self.bones: list[str] = []
+        self.landmarks: list[tuple[str, str, str, np.ndarray]] = []
+        self.placed: list[PlacedLabel] = []
+        self._samples = {}
+        rng = np.random.default_rng(0)
+        for name, mesh in scene.meshes.items():
+            pts = np.asarray(mesh.points, float)
+            idx = rng.choice(len(pts), size=min(samples_per_bone, len(pts)), replace=False)
+            self._samples[name] = pts[idx]
+        self._prop = vtk.vtkTextProperty()
+        self._prop.SetFontSize(FONT_SIZE)
+        self._prop.SetFontFamilyToArial()
+        self._text_actors: dict[str, vtk.vtkTextActor] = {}
+        self._lines = vtk.vtkPolyData()
+        mapper = vtk.vtkPolyDataMapper2D()
+        mapper.SetInputData(self._lines)
+        self._line_actor = vtk.vtkActor2D()
+        self._line_actor.SetMapper(mapper)
+        self._line_actor.GetProperty().SetColor(*LEADER_RGB)
+        self._line_actor.GetProperty().SetLineWidth(1.5)
+        self._line_actor.GetProperty().SetPointSize(5)
+        self._line_actor.VisibilityOff()
+        renderer.AddViewProp(self._line_actor)
+        self._observer = renderer.AddObserver("StartEvent", lambda *_: self.update())
+
+    # -- what is named ---------------------------------------------------------------------------
+    def set_visible(self, on: bool) -> None:
+        self.visible = bool(on)
+        if not on:
+            for a in self._text_actors.values():
+                a.VisibilityOff()
+            self._line_actor.VisibilityOff()
+
+    def set_targets(self, *, bones=(), landmarks=()) -> None:
+        self.bones = list(bones)
+        self.landmarks = list(landmarks)
+
+    # -- layout --------------------------------------------------------------------------------------
+    def _shown(self, bone: str) -> np.ndarray:
+        return self.scene.shown_transform(bone)
+
+    def _side_point(self, p: np.ndarray) -> np.ndarray:
+        return p * np.array([1.0, 1.0, -1.0]) if self.scene.side == "left" else p
+
+    def items(self) -> list[LabelItem]:
+        project = projector(self.renderer)
+        out = []
+        boxes = {}
+        for bone in set(self.bones) | {b for b, *_ in self.landmarks}:
+            M = self._shown(bone)
+            pts = self._side_point(self._samples[bone]) @ M[:3, :3].T + M[:3, 3]
+            xy, depth = project(pts)
+            boxes[bone] = (xy, depth)
+        for bone in self.bones:
+            xy, depth = boxes[bone]
+            box = (xy[:, 0].min(), xy[:, 1].min(), xy[:, 0].max(), xy[:, 1].max())
+            centre = np.array([(box[0] + box[2]) / 2, (box[1] + box[3]) / 2])
+            dist = np.linalg.norm(xy - centre, axis=1)
+            near = dist <= np.quantile(dist, 0.35)
+            k = np.flatnonzero(near)[np.argmin(depth[near])]
+            label = self.scene.rig.bone(bone).label
+            out.append(LabelItem(bone, label, xy[k], text_size(label, self._prop), xy))
+        for bone, name, label, point in self.landmarks:
+            M = self._shown(bone)
+            p = self._side_point(np.asarray(point, float)) @ M[:3, :3].T + M[:3, 3]
+            xy, _ = project(p)
+            out.append(LabelItem(f"{bone}:{name}", label, xy[0], text_size(label, self._prop), boxes[bone][0]))
+        return out
+
+    def silhouette(self) -> tuple[float, float, float, float]:
+        project = projector(self.renderer)
+        corners = []
+        for name, actor in self.scene.actors.items():
+            if not actor.GetVisibility():
+                continue
+            b = actor.GetBounds()
+            corners += [(x, y, z) for x in b[:2] for y in b[2:4] for z in b[4:]]
+        if not corners:
+            return (0.0, 0.0, 0.0, 0.0)
+        xy, _ = project(np.array(corners))
+        return (xy[:, 0].min(), xy[:, 1].min(), xy[:, 0].max(), xy[:, 1].max())
+
+    def compute(self) -> list[PlacedLabel]:
+        w, h = self.renderer.GetSize()
+        self.placed = layout(self.items(), (w, h), self.silhouette())
+        return self.placed
+
+    def update(self) -> None:
+        if not self.visible:
+            return
+        placed = self.compute()
+        keys = {p.item.key for p in placed}
+        for key, actor in self._text_actors.items():
+            if key not in keys:
+                actor.VisibilityOff()
+        points = vtk.vtkPoints()
+        lines = vtk.vtkCellArray()
+        verts = vtk.vtkCellArray()
+        for p in placed:
+            actor = self._text_actors.get(p.item.key)
+            if actor is None:
+                actor = vtk.vtkTextActor()
+                tp = actor.GetTextProperty()
+                tp.ShallowCopy(self._prop)
+                tp.SetColor(*LABEL_RGB)
+                tp.SetBackgroundColor(0.08, 0.09, 0.11)
+                tp.SetBackgroundOpacity(0.78)
+                tp.SetFrame(True)
+                tp.SetFrameColor(*LEADER_RGB)
+                tp.SetJustificationToLeft()
+                tp.SetVerticalJustificationToBottom()
+                actor.PickableOff()
+                self.renderer.AddViewProp(actor)
+                self._text_actors[p.item.key] = actor
+            actor.SetInput(p.item.text)
+            actor.SetPosition(p.rect[0] + PAD_PX, p.rect[1] + PAD_PX)
+            actor.VisibilityOn()
+            a = points.InsertNextPoint(*p.item.anchor, 0.0)
+            b = points.InsertNextPoint(*p.attach, 0.0)
+            lines.InsertNextCell(2)
+            lines.InsertCellPoint(a)
+            lines.InsertCellPoint(b)
+            verts.InsertNextCell(1)
+            verts.InsertCellPoint(a)
+        self._lines.SetPoints(points)
+        self._lines.SetLines(lines)
+        self._lines.SetVerts(verts)  # a dot where the leader touches the bone
+        self._lines.Modified()
+        self._line_actor.SetVisibility(bool(placed))
+
+    def remove(self) -> None:
+        self.renderer.RemoveObserver(self._observer)
+        for a in self._text_actors.values():
+            self.renderer.RemoveViewProp(a)
+        self.renderer.RemoveViewProp(self._line_actor)

@@ -1,0 +1,170 @@
+"""Hide, isolate and fade bones, and name them: the Bones panel, the view's context menu, labels.
+
+State: ``DisplayState.hidden`` (bones not drawn), ``.xray`` (every bone but the selected one faded),
+``.selected`` and ``.labels``, all owned by the controller; this module sends it commands and draws
+what it says (scene visibility and opacity, the :class:`~app.scene.labels.LabelLayer`).
+
+Labels name every visible bone; when one bone is isolated they name its landmarks instead.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QSignalBlocker, Qt
+from PySide6.QtWidgets import QMenu, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from app.anatomy.rig import GROUPS
+
+LABEL_FIT = 0.78  # with labels on, the foot is framed smaller to leave room for the label columns
+
+
+class BonesPanel(QWidget):
+    """The bones as a tree by group, each with a visibility box; clicking a name selects the bone."""
+
+    def __init__(self, rig, player, parent=None):
+        super().__init__(parent)
+        self.rig, self.player = rig, player
+        self.tree = QTreeWidget()
+        self.tree.setHeaderHidden(True)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.tree)
+        self.items: dict[str, QTreeWidgetItem] = {}
+        self.groups: dict[str, QTreeWidgetItem] = {}
+        for g in GROUPS:
+            bones = [b for b in rig.bones if b.group == g]
+            if not bones:
+                continue
+            gi = QTreeWidgetItem(self.tree, [g.capitalize()])
+            gi.setFlags(Qt.ItemIsEnabled | Qt.ItemIsUserCheckable | Qt.ItemIsAutoTristate)
+            self.groups[g] = gi
+            for b in bones:
+                it = QTreeWidgetItem(gi, [b.label])
+                it.setData(0, Qt.UserRole, b.name)
+                it.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsUserCheckable)
+                it.setCheckState(0, Qt.Checked)
+                self.items[b.name] = it
+        self.tree.expandAll()
+        self.tree.itemChanged.connect(self._on_item_changed)
+        self.tree.currentItemChanged.connect(self._on_current)
+        player.changed.connect(self._on_state)
+
+    def _on_item_changed(self, item, _col) -> None:
+        name = item.data(0, Qt.UserRole)
+        if not name:
+            return
+        hidden = set(self.player.display.hidden)
+        if item.checkState(0) == Qt.Checked:
+            hidden.discard(name)
+        else:
+            hidden.add(name)
+        self.player.set_display(hidden=hidden)
+
+    def _on_current(self, item, _prev) -> None:
+        if item is not None and item.data(0, Qt.UserRole):
+            self.player.set_display(selected=item.data(0, Qt.UserRole))
+
+    def _on_state(self, name: str) -> None:
+        if name == "hidden":
+            with QSignalBlocker(self.tree):
+                for bone, it in self.items.items():
+                    it.setCheckState(0, Qt.Unchecked if bone in self.player.display.hidden else Qt.Checked)
+                for gi in self.groups.values():  # the tristate of a group follows its bones
+                    states = {gi.child(i).checkState(0) for i in range(gi.childCount())}
+                    gi.setCheckState(0, states.pop() if len(states) == 1 else Qt.PartiallyChecked)
+        elif name == "selected":
+            with QSignalBlocker(self.tree):
+                it = self.items.get(self.player.display.selected or "")
+                self.tree.setCurrentItem(it)
+
+
+class Visibility(QObject):
+    def __init__(self, window):
+        super().__init__(window)
+        from app.anatomy.landmarks import load_landmarks
+        from app.errors import TalusError
+        from app.scene.labels import LabelLayer
+
+        self.window = window
+        self.player = window.player
+        self.scene = window.view.scene
+        try:
+            self.landmarks = load_landmarks(bones={b.name for b in window.rig.bones})
+        except TalusError as exc:  # labels still name the bones
+            self.landmarks = None
+            window.statusBar().showMessage(str(exc), 10000)
+        self.labels = LabelLayer(window.view.plotter.renderer, self.scene)
+        self.panel = BonesPanel(window.rig, self.player)
+        self.player.changed.connect(self._on_state)
+        window.view.context_menu_requested.connect(self._context_menu)
+
+    # -- commands -----------------------------------------------------------------------------------
+    def _selected(self) -> str | None:
+        bone = self.player.display.selected
+        if bone is None:
+            self.window.statusBar().showMessage("Click a bone first", 3000)
+        return bone
+
+    def hide_selected(self) -> None:
+        bone = self._selected()
+        if bone:
+            self.player.set_display(hidden=set(self.player.display.hidden) | {bone}, selected=None)
+
+    def isolate_selected(self) -> None:
+        bone = self._selected()
+        if bone:
+            self.player.set_display(hidden={b.name for b in self.window.rig.bones} - {bone})
+
+    def show_all(self) -> None:
+        self.player.set_display(hidden=frozenset(), xray=False)
+
+    def isolated(self) -> str | None:
+        shown = [b.name for b in self.window.rig.bones if b.name not in self.player.display.hidden]
+        return shown[0] if len(shown) == 1 else None
+
+    # -- drawing ------------------------------------------------------------------------------------
+    def _on_state(self, name: str) -> None:
+        d = self.player.display
+        if name == "selected":
+            self.window.view.select(d.selected)
+            self.window.bone_info.show_bone(d.selected or "")
+            if d.xray:
+                self.scene.set_xray(True, [d.selected] if d.selected else [])
+        elif name == "hidden":
+            self.scene.set_hidden(d.hidden)
+            self.window.presenter.hide_overlays_of(d.hidden)
+            self._update_labels()
+            if self.isolated() or not d.hidden:  # frame what is left: one bone fills the view
+                self.window.view.reset_view()
+        elif name == "xray":
+            self.scene.set_xray(d.xray, [d.selected] if d.selected else [])
+        elif name == "labels":
+            self._update_labels()
+            self.window.view.set_fit_scale(LABEL_FIT if d.labels else 1.0)
+        else:
+            return
+        self.window.view.request_render()
+
+    def _update_labels(self) -> None:
+        d = self.player.display
+        self.labels.set_visible(d.labels)
+        if not d.labels:
+            return
+        only = self.isolated()
+        if only and self.landmarks is not None and self.landmarks.of_bone(only):
+            self.labels.set_targets(landmarks=[(m.bone, m.name, m.label, m.point_mm) for m in self.landmarks.of_bone(only)])
+        else:
+            self.labels.set_targets(bones=[b.name for b in self.window.rig.bones if b.name not in d.hidden])
+
+    def _context_menu(self, pos) -> None:
+        view = self.window.view
+        bone = view.pick(*view._to_display(pos))
+        if bone:
+            self.player.set_display(selected=bone)
+        menu = QMenu(view)
+        if bone:
+            title = menu.addAction(self.window.rig.bone(bone).label)
+            title.setEnabled(False)
+        for aid in ("hide_bone", "isolate_bone", "xray", "show_all", "labels"):
+            menu.addAction(self.window.actions[aid])
+        self.menu = menu
+        menu.popup(view.plotter.mapToGlobal(pos))
