@@ -77,8 +77,8 @@ def strain_legend(default_taut: float = 0.06) -> vtk.vtkScalarBarActor:
     bar.SetDrawAnnotations(True)
     bar.SetAnnotationLeaderPadding(6)
     bar.SetOrientationToVertical()
-    bar.SetPosition(0.87, 0.25)   # lower-left corner, viewport fraction
-    bar.SetPosition2(0.12, 0.5)   # width, height
+    bar.SetPosition(0.84, 0.25)   # lower-left corner, viewport fraction
+    bar.SetPosition2(0.14, 0.5)   # width, height
     bar.SetBarRatio(0.22)
     bar.SetTextPositionToSucceedScalarBar()
     bar.SetMaximumWidthInPixels(170)

@@ -117,7 +117,8 @@ class UserFiles:
             w.statusBar().showMessage("Pick a technique to export first", 4000)
             return
         lib = tech.file if w.library is not None and tech.file in self.paths else None
-        self.export = ExportDialog(w, tech, side=w.player.side, magnify=w.player.magnify, library=lib)
+        self.export = ExportDialog(w, tech, side=w.player.side, magnify=w.player.magnify, library=lib,
+                                   tissues=sorted(w.player.display.tissue_groups), arches=w.player.display.tripod)
         self.export.finished_export.connect(self._export_finished)
         self.export.show()
 

@@ -27,15 +27,19 @@ class ScenePresenter(QObject):
         self.overlays = None
         self.pose = np.tile(np.eye(4), (len(rig.bones), 1, 1))
         self.ghost_bones: list[str] | None = None  # None: every bone
+        self.layers: list = []  # more drawn layers posed with the bones: .update(W drawn, W true size or None)
         player.changed.connect(self._on_changed)
 
     # -- what modes call ----------------------------------------------------------------------------
-    def show_pose(self, W: np.ndarray) -> None:
-        """Pose every bone (right-foot frame) and the overlays riding on them; one render."""
+    def show_pose(self, W: np.ndarray, W_true: np.ndarray | None = None) -> None:
+        """Pose every bone (right-foot frame) and the overlays riding on them; one render. ``W_true``: the
+        same pose at true size when ``W`` is magnified (the layers' numbers use it)."""
         self.pose = np.asarray(W, dtype=float)
         self.scene.set_transforms(self.pose)
         if self.overlays is not None:
             self.overlays.set_transforms(self.pose)
+        for layer in self.layers:
+            layer.update(self.pose, W_true)
         self.view.request_render()
 
     def set_technique(self, technique, *, tint: bool = True) -> None:

@@ -38,6 +38,10 @@ class Snapshot:
                 ov = TechniqueOverlays(stage.plotter, w.rig, tech, side=display.side, bone_centres=scene.bind_centres())
                 ov.set_transforms(scene.transforms)
                 ov.set_visible(contacts=display.contacts, axes=display.axes)
+            if display.tissue_groups or display.tripod:  # the tissues and arches as drawn in the window
+                stage.show_tissues(display.tissue_groups, arches=display.tripod, targets=tech.targets if tech else ())
+                stage.scene.copy_look(scene)
+                stage.pose_tissues(scene.transforms, getattr(w.tissue_layer, "_W_true", None))
             w.view.copy_camera_to(stage.plotter.renderer)
             return stage.render()
         finally:

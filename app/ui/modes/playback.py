@@ -74,4 +74,4 @@ class PlaybackMode:
         tl = self.player.timeline
         if tl is None or not self.active:
             return
-        self.presenter.show_pose(tl.transforms(frame))
+        self.presenter.show_pose(tl.transforms(frame), tl.true_transforms(frame))
