@@ -8,6 +8,8 @@ frame_ms: what one playback frame costs in the window: a timer tick's work (time
 step_ms: the same for a step while paused, when every panel follows every frame.
 renders_per_frame: VTK renders counted per shown frame (must be 1.0).
 playback_fps: distinct frames shown per second while the player runs on its own timer for 4 s.
+tissues_frame_ms, tissues_playback_fps: the same two with every soft tissue (all groups), the tripod and
+  the arches shown.
 """
 
 from __future__ import annotations
@@ -124,6 +126,29 @@ def main() -> None:
     elapsed = time.perf_counter() - t0
     player.pause()
     rendered = win.view.render_count - c0
+    # the same with every soft tissue, the tripod and the arches shown (issue 12)
+    from app.anatomy.tissues import GROUPS
+
+    player.set_display(tissue_groups=frozenset(GROUPS), tripod=True)
+    tissue_frames = []
+    player.play()
+    player._timer.stop()
+    for i in range(60):
+        c = win.view.render_count
+        t = time.perf_counter()
+        player.advance_to((i + 3) % n)
+        wait_render(c)
+        tissue_frames.append((time.perf_counter() - t) * 1e3)
+        app.processEvents()
+    player.pause()
+    player.set_frame(0)
+    shown.clear()
+    player.play()
+    t1 = time.perf_counter()
+    while time.perf_counter() - t1 < 4.0:
+        app.processEvents()
+    tissue_elapsed = time.perf_counter() - t1
+    player.pause()
     win.close()
     QApplication.processEvents()
     b = statistics.median(bare)
@@ -134,6 +159,8 @@ def main() -> None:
                       "renders_per_frame": round(statistics.mean(renders), 3),
                       "playing_frame_ms": round(statistics.median(work), 2) if work else None,
                       "playback_fps": round(len(shown) / elapsed, 1), "playback_renders_per_s": round(rendered / elapsed, 1),
+                      "tissues_frame_ms": round(statistics.median(tissue_frames), 2),
+                      "tissues_playback_fps": round(len(shown) / tissue_elapsed, 1),
                       "technique": tech.id, "view_size": list(VIEW_SIZE)}))
 
 

@@ -115,6 +115,14 @@ class TissuePanel(QWidget):
         self.plot.addItem(self.taut_line)
         lay.addWidget(self.plot, 1)
 
+    def show_error(self, message: str) -> None:
+        """The tissues file could not be used: say why, and disable the toggles."""
+        for box in (*self.group_boxes.values(), self.tripod_box):
+            box.setEnabled(False)
+        self.arch_label.setText(f"Soft tissues unavailable:\n{message}")
+        self.arch_label.setStyleSheet("color: #f3a35c;")
+        self.arch_label.setVisible(True)
+
     def show_curves(self, x: np.ndarray, names: list[str], labels: list[str], strains_pct: np.ndarray) -> None:
         pg = self._pg
         for item in list(self.plot.listDataItems()):
@@ -150,8 +158,8 @@ class TissueLayer(QObject):
         window.tabifyDockWidget(window.info_dock, self.dock)
         window.info_dock.raise_()
         if self.ts is None:
-            self.panel.setEnabled(False)
-            self.panel.setToolTip(self.error)
+            self.panel.show_error(self.error)
+            window.statusBar().showMessage(f"Soft tissues unavailable: {self.error}", 10000)
             return
         self.scene = TissueScene(self.view.plotter, self.ts, side=self.player.side)
         self.tripod = TripodScene(self.view.plotter, self.ts, side=self.player.side)
@@ -164,12 +172,27 @@ class TissueLayer(QObject):
 
     # -- toggles ------------------------------------------------------------------------------------------
     def set_group(self, group: str, on: bool) -> None:
+        if self._unavailable():
+            return
         groups = set(self.player.display.tissue_groups)
         groups = groups | {group} if on else groups - {group}
         self.player.set_display(tissue_groups=frozenset(groups))
 
     def show_all(self, on: bool) -> None:
+        if self._unavailable():
+            return
         self.player.set_display(tissue_groups=frozenset(GROUPS) if on else frozenset())
+
+    def _unavailable(self) -> bool:
+        if self.ts is not None:
+            return False
+        from app.ui.actions import set_checked_quietly
+
+        for a in ("show_tissues", *(f"tissues_{g}" for g in GROUPS)):
+            if a in self.window.actions:
+                set_checked_quietly(self.window.actions[a], False)
+        self.window.statusBar().showMessage(f"Soft tissues unavailable: {self.error}", 8000)
+        return True
 
     def _on_changed(self, name: str) -> None:
         d = self.player.display

@@ -221,3 +221,15 @@ def test_unreadable_tissues_file_is_a_clear_error(tmp_path, rig, marks, kin):
         load_tissues(bad, rig=rig, landmarks=marks, kinematics=kin)
     with pytest.raises(TissueError, match="not found"):
         load_tissues(tmp_path / "missing.json", rig=rig, landmarks=marks, kinematics=kin)
+
+
+def test_techniques_still_load_when_the_tissue_names_cannot_be_read(monkeypatch, rig, lib):
+    import app.anatomy.tissues as tissues
+    from app.techniques.library import load_library
+
+    def unreadable(path=None):
+        raise TissueError("tissues.json: not a readable JSON file")
+
+    monkeypatch.setattr(tissues, "tissue_names", unreadable)
+    again = load_library(rig=rig)
+    assert [t.id for t in again.techniques] == [t.id for t in lib.techniques] and not again.problems

@@ -130,3 +130,21 @@ def test_saved_picture_and_export_include_the_tissues(win, tmp_path):
     args = dialog.arguments()
     assert args[args.index("--tissues") + 1] == "ankle" and "--arches" in args
     dialog.close()
+
+
+def test_a_broken_tissues_file_leaves_the_window_working(make_window, monkeypatch):
+    import app.ui.tissues as ui_tissues
+    from app.anatomy.tissues import TissueError
+
+    def broken(**_kw):
+        raise TissueError("meshes/tissues.json: tissues[3] (ptfl).group: unknown group 'knee'")
+
+    monkeypatch.setattr(ui_tissues, "load_tissues", broken)
+    w = make_window()
+    assert w.tissue_layer.ts is None
+    assert "unknown group 'knee'" in w.tissue_layer.panel.arch_label.text()
+    w.actions["show_tissues"].trigger()
+    assert not w.actions["show_tissues"].isChecked() and not w.player.display.tissue_groups
+    assert "unavailable" in w.statusBar().currentMessage()
+    assert w.open_technique("talocrural-traction")  # techniques still play
+    w.player.set_frame(10)
