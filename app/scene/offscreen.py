@@ -87,7 +87,7 @@ class OffscreenStage:
     def set_info(self, technique) -> None:
         """List the technique's target tissues with their current true-size strain (upper left)."""
         self._info_technique = technique
-        self._show_info(self.tissues._W_true if self.tissues is not None else None)
+        self._show_info(self.tissues.true_transforms if self.tissues is not None else None)
 
     def _show_info(self, W_true) -> None:
         from app.anatomy.tissues import describe_states

@@ -210,6 +210,11 @@ class TissueScene:
         self.poly.Modified()
 
     # -- reading back ---------------------------------------------------------------------------------------
+    @property
+    def true_transforms(self) -> np.ndarray:
+        """The true-size transforms (bones, 4, 4) the colours were last computed from."""
+        return self._W_true
+
     def strains(self) -> np.ndarray:
         """(lines,) the true-size strain of every line as last drawn."""
         return self._strain
