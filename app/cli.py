@@ -67,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--frame", type=int, default=0, help="frame of the technique to show (default 0)")
     s.add_argument("--magnify", type=float, default=None, help="display magnification of accessory motion (1-10)")
     add_tissue_arguments(s)
+    s.add_argument("--labels", action="store_true", help="name the bones on the picture, with leader lines")
 
     ls = sub.add_parser("list", help="list the techniques of a file (default: the bundled library)")
     ls.add_argument("file", nargs="?")
@@ -107,7 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             path = render_still(args.output, view=args.view, size=args.size, side=args.side,
                                 technique=args.technique, frame=args.frame, magnify=args.magnify,
-                                tissues=args.tissues, arches=args.arches)
+                                tissues=args.tissues, arches=args.arches,
+                                labels=args.labels)
             print(f"wrote {path}")
             return 0
         if command == "list":

@@ -90,7 +90,7 @@ def _kind(output: str | Path) -> str:
     suffix = Path(s).suffix.lower()
     if suffix in (".mp4", ".gif"):
         return suffix[1:]
-    raise TalusError(f"{output}: give a name ending in .mp4 or .gif, or a folder ending in / for PNG frames")
+    raise TalusError(f"{output}: give a name ending in .mp4, .gif or .glb (3D model), or a folder ending in / for PNG frames")
 
 
 def _check_output(output: Path, kind: str) -> Path:
@@ -107,11 +107,12 @@ def export_technique(technique, rig, output: str | Path, *, size=(1280, 720), fp
                      view: str | None = None, start=None, end=None, loops: int = 1, speed: float = 1.0,
                      captions: bool = False, side: str = "right", magnify: float | None = None,
                      progress: Callable[[int, int], None] | None = None,
-                     cancel: Callable[[], bool] | None = None, meshes=None, tissues=(), arches: bool = False) -> Path:
+                     cancel: Callable[[], bool] | None = None, meshes=None, tissues=(), arches: bool = False,
+                     labels: bool = False) -> Path:
     """Render ``technique`` to ``output`` (.mp4, .gif or a folder of PNGs); return the written path.
 
     ``tissues``: groups of soft tissues to draw (coloured by true-size strain, targets emphasised and listed);
-    ``arches``: the tripod, its ground plane and the arch heights."""
+    ``arches``: the tripod, its ground plane and the arch heights; ``labels``: the bones named."""
     from app.scene.camera import VIEWS
     from app.techniques.timeline import Timeline
 
@@ -146,6 +147,8 @@ def export_technique(technique, rig, output: str | Path, *, size=(1280, 720), fp
             stage.show_tissues(tissues, arches=arches, targets=technique.targets)
             if tissues and technique.targets:
                 stage.set_info(technique)
+        if labels:
+            stage.add_labels()
         writer = _Writer(kind, tmp, plan.fps)
         phase_shown = -1
         for k, f in enumerate(frame_of):
@@ -265,7 +268,7 @@ def add_export_arguments(p: argparse.ArgumentParser) -> None:
     from app.tissueargs import add_tissue_arguments
 
     p.add_argument("technique", help="technique id (see talus list)")
-    p.add_argument("-o", "--output", required=True, help="clip.mp4, clip.gif, or frames/ for numbered PNGs")
+    p.add_argument("-o", "--output", required=True, help="clip.mp4, clip.gif, frames/ for numbered PNGs, or clip.glb for an animated 3D model (glTF)")
     p.add_argument("--size", type=size_arg, default=(1280, 720), help="WIDTHxHEIGHT, even numbers (default 1280x720)")
     p.add_argument("--fps", type=float, default=30.0, help="frames per second of the output (default 30)")
     p.add_argument("--view", choices=list(VIEWS), default=None, help="camera preset (default: the one that suits the technique's region)")
@@ -274,6 +277,7 @@ def add_export_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--loops", type=int, default=1, help="play the span this many times")
     p.add_argument("--speed", type=float, default=1.0, help="0.5 = half speed (smooth slow motion), up to 4")
     p.add_argument("--captions", action="store_true", help="burn the active cue into the frames")
+    p.add_argument("--labels", action="store_true", help="name the bones in the frames, with leader lines")
     p.add_argument("--side", choices=("right", "left"), default="right")
     p.add_argument("--magnify", type=float, default=None, help="display magnification of accessory motion (1-10)")
     p.add_argument("--library", help="techniques file (default: the bundled library)")
@@ -289,6 +293,13 @@ def run_export(args: argparse.Namespace) -> int:
     tech = result.technique(args.technique)
     if tech is None:
         raise TalusError(f"no technique '{args.technique}' in {args.library or 'the bundled library'}; see talus list")
+    if str(args.output).lower().endswith(".glb"):  # an animated 3D model, not a video
+        from app.export.gltf import export_gltf
+
+        path = export_gltf(tech, rig, args.output, fps=args.fps, start=args.start, end=args.end, speed=args.speed,
+                           loops=args.loops, side=args.side, magnify=args.magnify)
+        print(f"wrote {path}")
+        return 0
     tty = sys.stderr.isatty()
     machine = bool(os.environ.get("TALUS_PROGRESS_LINES"))  # the window's export dialog reads these
     last = [-1]
@@ -315,7 +326,8 @@ def run_export(args: argparse.Namespace) -> int:
 
     path = export_technique(tech, rig, args.output, size=args.size, fps=args.fps, view=args.view, start=args.start,
                             end=args.end, loops=args.loops, speed=args.speed, captions=args.captions, side=args.side,
-                            magnify=args.magnify, progress=progress, tissues=args.tissues, arches=args.arches)
+                            magnify=args.magnify, progress=progress, tissues=args.tissues, arches=args.arches,
+                            labels=args.labels)
     print(f"wrote {path}")
     return 0
 

@@ -83,46 +83,73 @@ def stack(desired_y: np.ndarray, heights: np.ndarray, lo: float, hi: float) -> n
 
 
 def layout(items: list[LabelItem], view_size: tuple[int, int], silhouette: tuple[float, float, float, float]) -> list[PlacedLabel]:
-    """Place ``items`` in a ``view_size`` (w, h px) view beside ``silhouette`` (x0, y0, x1, y1)."""
+    """Place ``items`` in a ``view_size`` (w, h px) view beside ``silhouette`` (x0, y0, x1, y1).
+
+    Each item goes to the column on its anchor's side; a label that ends up covering its own bone is
+    sent to the other column and the columns are laid out again (a few rounds at most)."""
     if not items:
         return []
+    mid = (silhouette[0] + silhouette[2]) / 2
+    side = {it.key: ("left" if it.anchor[0] < mid else "right") for it in items}
+    flipped: set[str] = set()
+    for _ in range(4):
+        placed = _place(items, side, view_size, silhouette)
+        bad = [p.item.key for p in placed if covers(p.rect, p.item.owner_points) and p.item.key not in flipped]
+        if not bad:
+            return placed
+        for key in bad:
+            side[key] = "right" if side[key] == "left" else "left"
+            flipped.add(key)
+    return placed
+
+
+def _clear_of_own_bone(it: LabelItem, x0: float, x1: float, h: float) -> float:
+    """The label's wanted centre height: its anchor's, or just above or below its own bone where the
+    column passes over that bone (a column clamped to the edge of a tightly framed view)."""
+    y = float(it.anchor[1])
+    p = it.owner_points
+    over = p[(p[:, 0] > x0) & (p[:, 0] < x1)]
+    if len(over) == 0:
+        return y
+    half = it.size[1] / 2 + SPACING_PX
+    lo, hi = over[:, 1].min() - half, over[:, 1].max() + half
+    if not lo < y < hi:
+        return y
+    options = [v for v in (lo, hi) if half <= v <= h - half] or [lo, hi]
+    return min(options, key=lambda v: abs(v - y))
+
+
+def _place(items, side_of: dict, view_size, silhouette) -> list[PlacedLabel]:
     w, h = view_size
     sx0, _, sx1, _ = silhouette
-    mid = (sx0 + sx1) / 2
 
     def column_x(side: str, width: float) -> float:
         if side == "left":
             return max(MARGIN_PX, sx0 - GAP_PX - width)
         return min(w - MARGIN_PX - width, sx1 + GAP_PX)
 
-    sides = {}
+    sides: dict[str, list] = {"left": [], "right": []}
     for it in items:
-        side = "left" if it.anchor[0] < mid else "right"
-        other = "right" if side == "left" else "left"
-        for s in (side, other):
-            x = column_x(s, it.size[0])
-            rect = (x, it.anchor[1] - it.size[1] / 2, x + it.size[0], it.anchor[1] + it.size[1] / 2)
-            if not covers((rect[0], 0, rect[2], h), it.owner_points):
-                side = s
-                break
-        sides.setdefault(side, []).append(it)
+        sides[side_of[it.key]].append(it)
     # a column that cannot hold its labels gives the lowest ones to the other column
     for side, other in (("left", "right"), ("right", "left")):
-        col = sides.get(side, [])
+        col = sides[side]
         need = sum(it.size[1] + SPACING_PX for it in col)
         while col and need > h - 2 * MARGIN_PX:
             col.sort(key=lambda it: -it.anchor[1])
             moved = col.pop()
-            sides.setdefault(other, []).append(moved)
+            sides[other].append(moved)
             need -= moved.size[1] + SPACING_PX
     placed = []
     for side, col in sides.items():
         if not col:
             continue
-        ys = stack(np.array([it.anchor[1] for it in col]), np.array([it.size[1] for it in col]),
-                   MARGIN_PX, h - MARGIN_PX)
+        widest = max(it.size[0] for it in col)
+        edge = column_x(side, widest)  # one aligned edge per column: leaders meet it in order
+        desired = np.array([_clear_of_own_bone(it, edge, edge + widest, h) for it in col])
+        ys = stack(desired, np.array([it.size[1] for it in col]), MARGIN_PX, h - MARGIN_PX)
         for it, y0 in zip(col, ys):
-            x = column_x(side, it.size[0])
+            x = edge if side == "right" else edge + widest - it.size[0]
             placed.append(PlacedLabel(it, (x, y0, x + it.size[0], y0 + it.size[1])))
     return placed
 
@@ -240,6 +267,22 @@ class LabelLayer:
             return (0.0, 0.0, 0.0, 0.0)
         xy, _ = project(np.array(corners))
         return (xy[:, 0].min(), xy[:, 1].min(), xy[:, 0].max(), xy[:, 1].max())
+
+    def room_zoom(self) -> float:
+        """The camera zoom (<= 1) that leaves room for a column of labels on each side of the silhouette."""
+        w, _h = self.renderer.GetSize()
+        items = self.items()
+        if not items or w <= 0:
+            return 1.0
+        need = max(it.size[0] for it in items) + GAP_PX + MARGIN_PX
+        a, _, b, _ = self.silhouette()
+        cx = w / 2
+        k = 1.0
+        if a < cx and cx - a > 0:
+            k = min(k, (cx - need) / (cx - a))
+        if b > cx:
+            k = min(k, (w - need - cx) / (b - cx))
+        return float(min(1.0, max(0.2, k)))
 
     def compute(self) -> list[PlacedLabel]:
         w, h = self.renderer.GetSize()

@@ -105,6 +105,16 @@ class OffscreenStage:
         prop.SetBackgroundColor(0.06, 0.07, 0.09)
         prop.SetBackgroundOpacity(1.0)
 
+    def add_labels(self):
+        """Name every bone, with leader lines (laid out again at each render)."""
+        from app.scene.labels import LabelLayer
+
+        layer = LabelLayer(self.plotter.renderer, self.scene)
+        layer.set_targets(bones=[b.name for b in self.rig.bones])
+        layer.set_visible(True)
+        self.labels = layer
+        return layer
+
     def render(self) -> np.ndarray:
         """Render once and return the frame as an (h, w, 3) uint8 array."""
         self.plotter.render()
@@ -116,11 +126,13 @@ class OffscreenStage:
 
 def render_still(output: str | Path, *, view: str = "three_quarter", size=(1280, 800), side: str = "right",
                  technique: str | None = None, frame: int = 0, magnify: float | None = None,
-                 library: str | Path | None = None, tissues=(), arches: bool = False) -> Path:
+                 library: str | Path | None = None, tissues=(), arches: bool = False,
+                 labels: bool = False) -> Path:
     """Write a PNG of the skeleton (optionally posed at a technique's frame); return its path.
 
     ``tissues``: groups of soft tissues to draw (coloured by true-size strain, with a legend; a technique's
-    targets emphasised and listed with their strain); ``arches``: the tripod, ground plane and arch heights.
+    targets emphasised and listed with their strain); ``arches``: the tripod, ground plane and arch heights;
+    ``labels``: the bones named, with leader lines.
     """
     output = Path(output)
     if output.suffix.lower() != ".png":
@@ -161,6 +173,8 @@ def render_still(output: str | Path, *, view: str = "three_quarter", size=(1280,
             if tissues and tech is not None and tech.targets:
                 stage.set_info(tech)
         stage.set_caption(caption, font_size=12)
+        if labels:
+            stage.add_labels()
         img = stage.render()
         write_png_atomically(output, img)
     finally:

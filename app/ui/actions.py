@@ -68,9 +68,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), "Close Talus", "File", run=lambda w: w.close(), separator_before=True),
     # Edit: the explored pose
     ActionSpec("undo_pose", "&Undo pose change", ("Ctrl+Z",), "Undo the last change of the explored pose", "Edit",
-               run=lambda w: w.explore.model.undo_stack.undo()),
+               run=lambda w: w.explore.model.undo()),
     ActionSpec("redo_pose", "&Redo pose change", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo the pose change just undone", "Edit",
-               run=lambda w: w.explore.model.undo_stack.redo()),
+               run=lambda w: w.explore.model.redo()),
     ActionSpec("reset_pose", "Reset &all joints", ("Ctrl+Shift+R",), "Put every joint of the explored pose back to neutral", "Edit",
                run=lambda w: w.explore.model.reset_all()),
     ActionSpec("take_frame_pose", "&Take the pose of this frame", ("Ctrl+T",), "Copy the pose shown in playback into explore mode", "Edit",

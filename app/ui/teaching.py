@@ -42,7 +42,7 @@ class ExportDialog(QDialog):
         browse.clicked.connect(self._browse)
         row.addWidget(self.output)
         row.addWidget(browse)
-        form.addRow("File (.mp4, .gif or folder/)", row)
+        form.addRow("File (.mp4, .gif, .glb 3D model, or folder/)", row)
         self.size = QComboBox()
         self.size.addItems(EXPORT_SIZES)
         form.addRow("Size", self.size)
@@ -88,7 +88,7 @@ class ExportDialog(QDialog):
         self.cancelled = False
 
     def _browse(self):
-        path, _ = QFileDialog.getSaveFileName(self, "Export to", self.output.text(), "Video (*.mp4 *.gif)")
+        path, _ = QFileDialog.getSaveFileName(self, "Export to", self.output.text(), "Video or 3D model (*.mp4 *.gif *.glb)")
         if path:
             self.output.setText(path)
 

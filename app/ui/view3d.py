@@ -33,6 +33,7 @@ class SkeletonView(QWidget):
     bone_clicked = Signal(str)
     bone_hovered = Signal(str)
     context_menu_requested = Signal(QPoint)  # a right click without a drag (right-drag still zooms)
+    view_set = Signal(str)  # a preset was applied (the camera was fitted again)
 
     def __init__(self, rig: Rig, meshes, *, side: str = "right", parent: QWidget | None = None):
         super().__init__(parent)
@@ -78,12 +79,14 @@ class SkeletonView(QWidget):
         self.view = view
         apply_view(self.plotter.renderer, view, self.scene.side, self.scene.bounds(), zoom=self.fit_scale)
         self.request_render()
+        self.view_set.emit(view)
 
     def reset_view(self) -> None:
         self.set_view(self.view)
 
     def set_fit_scale(self, scale: float) -> None:
-        """Frame the foot ``scale`` times as large as the presets do (the camera zooms by the change)."""
+        """Frame the foot ``scale`` times as large as the presets do (the camera zooms by the change;
+        the presets keep the scale until it is set back to 1)."""
         if scale != self.fit_scale:
             self.plotter.renderer.GetActiveCamera().Zoom(scale / self.fit_scale)
             self.fit_scale = scale

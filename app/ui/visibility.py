@@ -14,8 +14,6 @@ from PySide6.QtWidgets import QMenu, QTreeWidget, QTreeWidgetItem, QVBoxLayout, 
 
 from app.anatomy.rig import GROUPS
 
-LABEL_FIT = 0.78  # with labels on, the foot is framed smaller to leave room for the label columns
-
 
 class BonesPanel(QWidget):
     """The bones as a tree by group, each with a visibility box; clicking a name selects the bone."""
@@ -96,6 +94,7 @@ class Visibility(QObject):
         self.panel = BonesPanel(window.rig, self.player)
         self.player.changed.connect(self._on_state)
         window.view.context_menu_requested.connect(self._context_menu)
+        window.view.view_set.connect(lambda _v: self._make_room())
 
     # -- commands -----------------------------------------------------------------------------------
     def _selected(self) -> str | None:
@@ -139,10 +138,25 @@ class Visibility(QObject):
             self.scene.set_xray(d.xray, [d.selected] if d.selected else [])
         elif name == "labels":
             self._update_labels()
-            self.window.view.set_fit_scale(LABEL_FIT if d.labels else 1.0)
+            self.window.view.set_fit_scale(1.0)
+            if d.labels:
+                self.window.view.reset_view()  # framed again, with room for the labels
         else:
             return
         self.window.view.request_render()
+
+    def _make_room(self) -> None:
+        """With labels on, a preset frames the foot small enough for a label column on each side."""
+        if not self.player.display.labels:
+            return
+        view = self.window.view
+        cam = view.plotter.renderer.GetActiveCamera()
+        cam.Zoom(1.0 / view.fit_scale)  # back to the plain preset, then as much smaller as needed
+        k = self.labels.room_zoom()
+        cam.Zoom(k)
+        view.fit_scale = k
+        view.plotter.renderer.ResetCameraClippingRange()
+        view.request_render()
 
     def _update_labels(self) -> None:
         d = self.player.display

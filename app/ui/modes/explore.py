@@ -85,6 +85,7 @@ class PoseModel(QObject):
         self.composites = load_composites(rig)
         self.undo_stack = QUndoStack(self)
         self._merge_ids: dict[str, int] = {}
+        self._next_merge_id = 0
         self._edits: list[_PoseEdit] = []  # the stack's commands, for the history plot
 
     # -- reading -------------------------------------------------------------------------------------
@@ -116,12 +117,26 @@ class PoseModel(QObject):
         after = self.clamp(np.asarray(q, dtype=float))
         if np.array_equal(after, self.q):
             return
-        merge = self._merge_ids.setdefault(merge_key, len(self._merge_ids) + 1) if merge_key else -1
+        if merge_key and merge_key not in self._merge_ids:
+            self._next_merge_id += 1  # a new drag never merges with an earlier one
+            self._merge_ids[merge_key] = self._next_merge_id
+        merge = self._merge_ids[merge_key] if merge_key else -1
         edit = _PoseEdit(self, self.q, after, text, merge)
         del self._edits[self.undo_stack.index():]
         self.undo_stack.push(edit)
         if self.undo_stack.count() > len(self._edits):
             self._edits.append(edit)
+        self.pose_changed.emit()  # after the push: the history already holds this edit
+
+    def undo(self) -> None:
+        if self.undo_stack.canUndo():
+            self.undo_stack.undo()
+            self.pose_changed.emit()
+
+    def redo(self) -> None:
+        if self.undo_stack.canRedo():
+            self.undo_stack.redo()
+            self.pose_changed.emit()
 
     def history(self) -> tuple[np.ndarray, int]:
         """Every pose of the undo history ((n + 1, n_coordinates): neutral or the first pose before
@@ -157,8 +172,7 @@ class PoseModel(QObject):
         self._merge_ids.clear()
 
     def _apply(self, q: np.ndarray) -> None:
-        self.q = q.copy()
-        self.pose_changed.emit()
+        self.q = q.copy()  # the caller (set_pose, undo, redo) announces the change once
 
 
 class ExploreMode:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 KINDS = ("highlight", "click", "technique", "direction", "landmark")
 DIRECTION_DEG = 18.0  # the talus turns this far in a direction question
-LOOP_S = 4.0  # a technique question loops its first seconds
+LOOP_S = 4.0  # a technique question loops (at most) this long a stretch of its liveliest phase
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,14 @@ def build_questions(rig, techniques=(), landmarks=None, *, seed: int | None = No
                                 f"Which landmark is this? (on the {rig.bone(m.bone).label.lower()})",
                                 choices, idx, m.bone, landmark=m.name))
     return out
+
+
+def liveliest_span(timeline) -> tuple[int, int]:
+    """(first frame, number of frames) of the phase whose coordinates move most, at most LOOP_S long."""
+    values = timeline.sample_coordinates()
+    best = max(timeline.phases, key=lambda p: float(np.ptp(values[p.start_frame:max(p.end_frame, p.start_frame + 1)], axis=0).sum()))
+    n = max(2, min(best.end_frame - best.start_frame, int(LOOP_S * timeline.fps)))
+    return best.start_frame, min(n, timeline.n_frames - best.start_frame)
 
 
 class QuizDeck:
@@ -362,6 +370,7 @@ class QuizMode(QObject):
         elif q.kind == "technique":
             tech = w.technique(q.technique)
             self._timeline = Timeline(tech, self.rig)
+            self._loop = liveliest_span(self._timeline)
             scene.set_roles(tech.worked_bones, tech.stabilised_bones)
             self._timer.start()
         elif q.kind == "direction":
@@ -386,8 +395,8 @@ class QuizMode(QObject):
         if q is None:
             return
         if q.kind == "technique" and self._timeline is not None:
-            n = min(self._timeline.n_frames, int(LOOP_S * self._timeline.fps))
-            self.presenter.show_pose(self._timeline.transforms(self._t % n))
+            start, n = self._loop
+            self.presenter.show_pose(self._timeline.transforms(start + self._t % n))
         elif q.kind == "direction":
             c = self.rig.coordinate("talocrural.dorsiflexion")
             phase = (self._t % 45) / 45.0  # 1.5 s: from neutral, turn, hold, back
