@@ -1,4 +1,4 @@
-"""The soft tissues in the window: tubes by group, hover readouts, the targets' strain in the cue panel, a
+"""The soft tissues in the window: tissue lines by group, hover readouts, the targets' strain in the cue panel, a
 plot of their strain over time, and the tripod with the arch heights.
 
 Who does what::
@@ -290,7 +290,8 @@ class TissueLayer(QObject):
         self._picker = vtk.vtkCellPicker()
         self._picker.SetTolerance(0.002)
         self._picker.PickFromListOn()
-        self._picker.AddPickList(self.scene.actor)
+        for actor in self.scene.actors.values():
+            self._picker.AddPickList(actor)
         self._hover_pos: QPoint | None = None
         self._hover_timer = QTimer(self)
         self._hover_timer.setSingleShot(True)
@@ -310,7 +311,7 @@ class TissueLayer(QObject):
         """(tissue, line index) under display pixel (x, y) (VTK coordinates), or None."""
         if not self.player.display.tissue_groups or not self._picker.Pick(x, y, 0, self.view.plotter.renderer):
             return None
-        k = self.scene.line_at(self._picker.GetPointId())
+        k = self.scene.line_at(self._picker.GetActor(), self._picker.GetCellId())
         if k is None:
             return None
         return self.ts.tissues[self.ts.line_tissue[k]], k

@@ -26,7 +26,7 @@ def test_toggles_by_group_and_all_at_once(win, qtbot):
     win.actions["tissues_ankle"].trigger()
     assert win.player.display.tissue_groups == {"ankle"}
     assert layer.panel.group_boxes["ankle"].isChecked() and not layer.panel.group_boxes["forefoot"].isChecked()
-    assert layer.scene.poly.n_lines == sum(len(t.lines) for t in layer.ts if t.group == "ankle")
+    assert layer.scene.n_shown_lines == sum(len(t.lines) for t in layer.ts if t.group == "ankle")
     layer.panel.group_boxes["forefoot"].setChecked(True)
     assert win.player.display.tissue_groups == {"ankle", "forefoot"}
     assert win.actions["tissues_forefoot"].isChecked()
@@ -38,7 +38,7 @@ def test_toggles_by_group_and_all_at_once(win, qtbot):
     win.actions["show_tissues"].setChecked(False)
     win.actions["show_tissues"].setChecked(True)
     assert win.player.display.tissue_groups == set(GROUPS)
-    assert layer.scene.poly.n_lines == layer.ts.n_lines and layer.scene.legend.GetVisibility()
+    assert layer.scene.n_shown_lines == layer.ts.n_lines and layer.scene.legend.GetVisibility()
     win.actions["show_tissues"].setChecked(False)
     assert not win.player.display.tissue_groups and not layer.scene.actor.GetVisibility()
 
