@@ -3,8 +3,11 @@
 #   bash dev.sh run  [talus args]   launches the viewer on the bundled meshes and technique library
 #   bash dev.sh test [pytest args]  runs the full test suite (under Xvfb, started by pytest-xvfb)
 # Steps: system packages for Qt + VTK (apt, only when missing) -> Python >= 3.11 -> .venv -> pip install.
+# Relative paths in the arguments of `run` resolve against the folder you run it from (it never changes
+# folder); the arguments of `test` are relative to the repository.
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")"
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+VENV="$ROOT/.venv"
 
 APT_PACKAGES=(xvfb xauth libgl1 libglx-mesa0 libgl1-mesa-dri libegl1 libegl-mesa0 libxkbcommon-x11-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0
@@ -49,17 +52,17 @@ if ! "$PY" -c 'import venv, ensurepip' 2>/dev/null; then
   apt_install "python${v}-venv"
 fi
 
-if [ ! -x .venv/bin/python ]; then
-  say "creating .venv with $PY"
-  "$PY" -m venv .venv
+if [ ! -x "$VENV/bin/python" ]; then
+  say "creating $VENV with $PY"
+  "$PY" -m venv "$VENV"
 fi
-stamp=.venv/.talus-installed
-want=$(cat pyproject.toml | sha256sum | cut -d' ' -f1)
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || ! .venv/bin/python -c 'import app, pytest' 2>/dev/null; then
-  say "installing Python packages into .venv (first time: a few minutes, about 1.4 GB)"
-  log=.venv/install.log
-  if ! { .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip &&
-         .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'; } >"$log" 2>&1; then
+stamp="$VENV/.talus-installed"
+want=$(cat "$ROOT/pyproject.toml" "$ROOT/setup.py" | sha256sum | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || ! (cd / && "$VENV/bin/python" -c 'import app, pytest') 2>/dev/null; then
+  say "installing Python packages into $VENV (first time: a few minutes, about 1.4 GB)"
+  log="$VENV/install.log"
+  if ! { "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip &&
+         "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$ROOT[test]"; } >"$log" 2>&1; then
     cat "$log" >&2
     say "installing the Python packages failed (full log above and in $log)"
     exit 1
@@ -69,7 +72,7 @@ fi
 
 cmd=${1:-run}; shift || true
 case "$cmd" in
-  run)  exec .venv/bin/talus "$@" ;;
-  test) exec .venv/bin/python -m pytest "$@" ;;
+  run)  TALUS_INVOCATION="bash $(printf '%q' "$ROOT/dev.sh") run" exec "$VENV/bin/talus" "$@" ;;
+  test) cd "$ROOT" && exec "$VENV/bin/python" -m pytest "$@" ;;
   *)    say "usage: bash dev.sh run [talus args] | bash dev.sh test [pytest args]"; exit 2 ;;
 esac

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
+import shutil
 import sys
 from collections.abc import Sequence
 
@@ -34,6 +36,25 @@ def missing_display_libraries() -> list[str]:
     return [lib for lib in DISPLAY_LIBS if ctypes.util.find_library(lib) is None]
 
 
+def invocation() -> str:
+    """How the user started Talus, as a command they can paste: ``talus``, a full path, ``python -m app``.
+
+    dev.sh says how it was called in ``TALUS_INVOCATION`` (``bash /path/to/dev.sh run``), because the
+    ``talus`` it runs is not on the user's PATH.
+    """
+    given = os.environ.get("TALUS_INVOCATION", "").strip()
+    if given:
+        return given
+    argv0 = sys.argv[0] if sys.argv and sys.argv[0] else ""
+    if not argv0 or argv0 == "-c" or os.path.basename(argv0) == "__main__.py":
+        return f"{shlex.quote(sys.executable)} -m app"
+    name = os.path.basename(argv0)
+    found = shutil.which(name)
+    if found and os.path.realpath(found) == os.path.realpath(argv0):
+        return name
+    return shlex.quote(os.path.abspath(argv0))
+
+
 def check_display() -> str | None:
     """A message saying why the window cannot open here, or None when it can."""
     missing = missing_display_libraries()
@@ -43,20 +64,32 @@ def check_display() -> str | None:
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         if os.environ.get("QT_QPA_PLATFORM", "") not in ("", "xcb", "wayland"):
             return None
+        me = invocation()
         return ("Talus cannot open its window: there is no display (DISPLAY is not set).\n"
-                "Run it on a desktop, under a virtual display (xvfb-run talus), or render a picture "
-                "without any display:\n  talus still -o foot.png --view lateral")
+                f"Run it on a desktop, under a virtual display (xvfb-run -a {me}), or render a picture "
+                f"without any display:\n  {me} still -o foot.png --view lateral")
     return None
+
+
+def add_window_options(parser: argparse.ArgumentParser, *, prefix: str, default) -> None:
+    parser.add_argument("--side", dest=prefix + "side", choices=("right", "left"), default=default,
+                        help="which foot the window shows (default: the last one used)")
+    parser.add_argument("--technique", dest=prefix + "technique", metavar="ID", default=default,
+                        help="technique id to open at start")
+    parser.add_argument("--library", dest=prefix + "library", metavar="FILE", default=default,
+                        help="extra techniques file of your own to load beside the bundled library")
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="talus", description="Talus: a 3D viewer of the foot's joints for manual-therapy teaching.")
+    # The window's options work with or without the word `window`: `talus --side left` as the README says.
+    # Their dests differ from the other commands' own --side/--technique/--library, which argparse would
+    # otherwise overwrite with the subcommand's defaults.
+    add_window_options(p, prefix="window_", default=None)
     sub = p.add_subparsers(dest="command")
 
     w = sub.add_parser("window", help="open the viewer (the default command)")
-    w.add_argument("--side", choices=("right", "left"), default=None, help="which foot to show (default: the last one used)")
-    w.add_argument("--technique", help="technique id to open at start")
-    w.add_argument("--library", help="extra techniques file of your own to load beside the bundled library")
+    add_window_options(w, prefix="window_", default=argparse.SUPPRESS)
 
     s = sub.add_parser("still", help="render a PNG off screen (no display needed)")
     s.add_argument("-o", "--output", required=True, help="PNG file to write")
@@ -68,6 +101,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--magnify", type=float, default=None, help="display magnification of accessory motion (1-10)")
     add_tissue_arguments(s)
     s.add_argument("--labels", action="store_true", help="name the bones on the picture, with leader lines")
+
+    a = sub.add_parser("atlas", help="render every bone on one labelled sheet at one scale (PNG, no display needed)")
+    a.add_argument("-o", "--output", required=True, help="PNG file to write")
+    a.add_argument("--side", choices=("right", "left"), default="right")
+    a.add_argument("--size", type=size_arg, default=(2400, 2000), help="WIDTHxHEIGHT in pixels (default 2400x2000)")
+    a.add_argument("--bones", help="comma-separated bone names (default: every bone)")
+    a.add_argument("--meshes", help=argparse.SUPPRESS)  # a folder of generated meshes, for reviewing the generator
 
     ls = sub.add_parser("list", help="list the techniques of a file (default: the bundled library)")
     ls.add_argument("file", nargs="?")
@@ -91,8 +131,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     command = args.command or "window"
+    if command != "window":
+        given = [f"--{k}" for k in ("side", "technique", "library") if getattr(args, "window_" + k, None) is not None]
+        if given:
+            parser.error(f"{', '.join(given)} is an option of the window, not of '{command}' "
+                         f"(options of '{command}' go after its name: talus {command} --help)")
     try:
         if command == "window":
             problem = check_display()
@@ -101,8 +147,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 2
             from app.ui.app import run_window
 
-            return run_window(side=getattr(args, "side", None), technique=getattr(args, "technique", None),
-                              library=getattr(args, "library", None))
+            library = args.window_library
+            if library is not None:
+                library = os.path.abspath(library)  # remembered across runs: never relative to today's folder
+            return run_window(side=args.window_side, technique=args.window_technique, library=library)
         if command == "still":
             from app.scene.offscreen import render_still
 
@@ -110,6 +158,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                                 technique=args.technique, frame=args.frame, magnify=args.magnify,
                                 tissues=args.tissues, arches=args.arches,
                                 labels=args.labels)
+            print(f"wrote {path}")
+            return 0
+        if command == "atlas":
+            from app.scene.atlas import render_atlas
+
+            bones = [b.strip() for b in args.bones.split(",")] if args.bones else None
+            path = render_atlas(args.output, side=args.side, bones=bones, size=args.size, mesh_dir=args.meshes)
             print(f"wrote {path}")
             return 0
         if command == "list":

@@ -1,6 +1,14 @@
 """Fixtures shared by every layer's tests: the rig, the bundled library and the bone meshes (loaded once)."""
 
+import os
+import tempfile
+
 import pytest
+
+# Tests never read or write the user's own settings: Qt keeps them under $XDG_CONFIG_HOME on Linux.
+# Set before Qt is imported anywhere, and inherited by every subprocess the tests start.
+_CONFIG_HOME = tempfile.mkdtemp(prefix="talus-test-config-")
+os.environ["XDG_CONFIG_HOME"] = _CONFIG_HOME
 
 
 @pytest.fixture(scope="session")

@@ -43,6 +43,9 @@ def rough_point(site, rig) -> np.ndarray:
         return J[arg] + off
     if kind == "ray":  # midway along metatarsal i
         return (J[f"tarsometatarsal_{arg}"] + J[f"metatarsophalangeal_{arg}"]) / 2 + off
+    if kind == "phalanx":  # midway along the proximal phalanx of toe i
+        nxt = J["interphalangeal_1"] if arg == "1" else J[f"proximal_interphalangeal_{arg}"]
+        return (J[f"metatarsophalangeal_{arg}"] + nxt) / 2 + off
     if kind == "tip":  # the distal joint of toe i
         return (J["interphalangeal_1"] if arg == "1" else J[f"distal_interphalangeal_{arg}"]) + off
     raise ValueError(f"site {site.bone}.{site.name}: unknown 'near' {site.near!r}")
@@ -66,16 +69,19 @@ def build(mesh_dir: Path, rig=None) -> dict:
     import pyvista as pv
 
     from app.anatomy import load_rig
+    from app.anatomy.meshfile import read_ply
 
     rig = rig or load_rig()
     cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     entries = []
     for site in all_sites():
         if site.bone not in cache:
-            mesh = pv.read(mesh_dir / rig.bone(site.bone).mesh)
-            if mesh.point_data.get("Normals") is None:
+            checked = read_ply(mesh_dir / rig.bone(site.bone).mesh, what=f"mesh of bone '{site.bone}'")
+            mesh = pv.PolyData.from_regular_faces(checked.points, checked.triangles)
+            if checked.normals is None:
                 mesh = mesh.compute_normals(cell_normals=False, split_vertices=False)
-            cache[site.bone] = (np.asarray(mesh.points, float), np.asarray(mesh.point_data["Normals"], float))
+            normals = checked.normals if checked.normals is not None else mesh.point_data["Normals"]
+            cache[site.bone] = (np.asarray(mesh.points, float), np.asarray(normals, float))
         p, n = snap(site, *cache[site.bone], rough_point(site, rig))
         entries.append({"bone": site.bone, "name": site.name, "label": site.label, "kind": site.kind,
                         "point_mm": [round(float(x), 2) for x in p], "normal": [round(float(x), 4) for x in n],

@@ -23,7 +23,9 @@ TRIPOD_SRC = "tripod: calcaneal tuberosity, first and fifth metatarsal heads (fo
 @dataclass(frozen=True)
 class Site:
     """A rule for one landmark. ``near``: ``"joint:<name>"`` (a rig joint centre plus ``offset_mm``) or
-    ``"gm"`` (``offset_mm`` is a point of the GM reference foot, T-frame, multiplied by the rig scale).
+    ``"gm"`` (``offset_mm`` is a point of the GM reference foot, T-frame, multiplied by the rig scale),
+    ``"ray:<i>"`` (midway along metatarsal i), ``"phalanx:<i>"`` (midway along the proximal phalanx of
+    toe i) or ``"tip:<i>"`` (the distal joint of toe i), each plus ``offset_mm``.
     ``snap``: ``"nearest"`` surface point, or the extreme surface point along an axis
     (``min_x`` ... ``max_z``, foot frame) among those within ``radius_mm`` of the surface point nearest
     the rough point."""
@@ -52,10 +54,16 @@ def _ray_sites() -> list[Site]:
                  (5.0, 8.0, 0.0), f"{MORPH} §6", "max_y", 8.0),
             Site(mt, "shaft_dorsal", f"Shaft of metatarsal {i} (dorsal)", "palpable", f"ray:{i}",
                  (0.0, 8.0, 0.0), f"{MORPH} §6", "max_y", 6.0),
+            Site(mt, "shaft_plantar", f"Shaft of metatarsal {i} (plantar, under the sole)", "palpable", f"ray:{i}",
+                 (0.0, -8.0, 0.0), f"{MORPH} §6 (shafts felt through the sole, between the heads and the bases)",
+                 "min_y", 6.0),
         ]
         pp = f"proximal_phalanx_{i}"
         out.append(Site(pp, "base_dorsal", f"Base of the proximal phalanx, toe {i}", "palpable",
                         f"joint:metatarsophalangeal_{i}", (8.0, 6.0, 0.0), f"{MORPH} §7", "max_y", 6.0))
+        out.append(Site(pp, "shaft_dorsal", f"Shaft of the proximal phalanx, toe {i} (dorsal: where the toe is grasped)",
+                        "palpable", f"phalanx:{i}", (0.0, 12.0, 0.0), f"{MORPH} §7 (base, shaft and head of each phalanx)",
+                        "nearest"))
         dp = f"distal_phalanx_{i}"
         out.append(Site(dp, "tip", f"Tip of toe {i} (tuft of the distal phalanx)", "palpable", f"tip:{i}",
                         (0.0, 0.0, 0.0), f"{MORPH} §7 (ungual tuberosity)", "max_x", 40.0))
@@ -119,6 +127,10 @@ SITES: tuple[Site, ...] = (
     Site("lateral_cuneiform", "dorsal", "Lateral cuneiform (dorsal)", "palpable", "joint:tarsometatarsal_3",
          (-12.0, 8.0, 0.0), f"{MORPH} §5", "max_y", 10.0),
     # forefoot: the fifth metatarsal's styloid process, the tripod's forefoot points
+    Site("metatarsal_1", "head_medial", "Head of metatarsal 1 (medial side)", "palpable", "joint:metatarsophalangeal_1",
+         (-2.0, 0.0, -10.0), f"{MORPH} §6 (the first head, felt on the medial border of the forefoot)", "min_z", 7.0),
+    Site("metatarsal_5", "head_lateral", "Head of metatarsal 5 (lateral side)", "palpable", "joint:metatarsophalangeal_5",
+         (-2.0, 0.0, 8.0), f"{MORPH} §6 (the fifth head, felt on the lateral border of the forefoot)", "max_z", 6.0),
     Site("metatarsal_5", "styloid", "Tuberosity (styloid process) of metatarsal 5", "palpable", "gm", (73.0, 13.0, 33.0),
          f"{MORPH} §6, §8.1 (GM MT5 styloid tip)", "min_x", 12.0),
     Site("metatarsal_1", "tripod", "First metatarsal head point of the tripod", "tripod", "joint:metatarsophalangeal_1",

@@ -22,7 +22,6 @@ Example::
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,17 +110,17 @@ def load_landmarks(path: str | Path | None = None, *, bones: set[str] | None = N
 
     ``bones``: the bone names of the rig; a landmark on any other bone is an error.
     """
-    from app import LANDMARKS_PATH
+    from app import LANDMARKS_PATH, jsonfile
 
     path = Path(path) if path is not None else LANDMARKS_PATH
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = jsonfile.load(path)
     except FileNotFoundError:
         raise LandmarkError(f"{path}: landmarks file not found") from None
+    except jsonfile.JSONFileProblem as exc:
+        raise LandmarkError(jsonfile.printable(f"{path}: {exc}")) from None
     except OSError as exc:
         raise LandmarkError(f"{path}: cannot read the landmarks file ({exc.strerror or exc})") from None
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError, ValueError) as exc:
-        raise LandmarkError(f"{path}: not a readable JSON file ({str(exc)[:120]})") from None
     if not isinstance(raw, dict) or raw.get("format") != "talus-landmarks":
         raise _fail(path, "format", 'not a Talus landmarks file (expected "format": "talus-landmarks")')
     if raw.get("version") != 1:

@@ -22,6 +22,7 @@ Example::
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -170,122 +171,209 @@ class Rig:
 
 
 def _fail(path: Path, where: str, what: str) -> RigError:
-    return RigError(f"{path}: {where}: {what}")
+    from app.jsonfile import printable
+
+    return RigError(printable(f"{path}: {where}: {what}"))
 
 
-def _vec(path: Path, where: str, value: Any, *, unit: bool = False) -> np.ndarray:
-    try:
-        v = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise _fail(path, where, f"expected 3 numbers, got {value!r}") from None
-    if v.shape != (3,) or not np.all(np.isfinite(v)):
-        raise _fail(path, where, f"expected 3 finite numbers, got {value!r}")
-    if unit:
-        n = float(np.linalg.norm(v))
-        if abs(n - 1.0) > 1e-3:
-            raise _fail(path, where, f"axis must be a unit vector (length {n:.4f})")
-        v = v / n
-    return v
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        text = repr(value)
+    else:
+        try:
+            text = json.dumps(value)
+        except (TypeError, ValueError):
+            text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if value is None:
+        return "null"
+    return {dict: "an object", list: "a list", str: "text", int: "a number", float: "a number"}.get(type(value), "a value")
+
+
+class _Checker:
+    """Typed access to the rig's JSON with a message naming file, item and field on any mismatch."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def fail(self, where: str, what: str) -> RigError:
+        return _fail(self.path, where, what)
+
+    def get(self, obj: dict, key: str, where: str, *, required: bool = True, default: Any = None) -> Any:
+        if key not in obj:
+            if required:
+                raise self.fail(where, f"missing field {key!r}")
+            return default
+        return obj[key]
+
+    def obj(self, value: Any, where: str) -> dict:
+        if not isinstance(value, dict):
+            raise self.fail(where, f"expected an object, got {_kind(value)} ({_show(value)})")
+        return value
+
+    def items(self, value: Any, where: str) -> list:
+        if not isinstance(value, list):
+            raise self.fail(where, f"expected a list, got {_kind(value)} ({_show(value)})")
+        return value
+
+    def text(self, value: Any, where: str, *, empty: bool = False) -> str:
+        if not isinstance(value, str) or (not empty and not value.strip()):
+            raise self.fail(where, f"expected {'text' if empty else 'non-empty text'}, got {_kind(value)} ({_show(value)})")
+        return value
+
+    def number(self, value: Any, where: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise self.fail(where, f"expected a finite number, got {_kind(value)} ({_show(value)})")
+        return float(value)
+
+    def vec(self, value: Any, where: str, *, unit: bool = False) -> np.ndarray:
+        if not isinstance(value, list) or len(value) != 3:
+            raise self.fail(where, f"expected 3 finite numbers, got {_show(value)}")
+        v = np.array([self.number(x, f"{where}[{i}]") for i, x in enumerate(value)])
+        if np.abs(v).max() > 1e4:
+            raise self.fail(where, f"{_show(value)} is more than 10 m from the origin; the rig is in mm")
+        if unit:
+            n = float(np.linalg.norm(v))
+            if abs(n - 1.0) > 1e-3:
+                raise self.fail(where, f"axis must be a unit vector (length {n:.4f})")
+            v = v / n
+        return v
+
+    def point_mm(self, obj: dict, stem: str, where: str, scale: float | None, *, required: bool) -> np.ndarray | None:
+        """``<stem>_mm`` (foot frame, mm) or ``<stem>_gm`` (GM reference foot, times ``scale``)."""
+        if f"{stem}_mm" in obj:
+            return self.vec(obj[f"{stem}_mm"], f"{where}.{stem}_mm")
+        if f"{stem}_gm" in obj:
+            if scale is None:
+                raise self.fail(f"{where}.{stem}_gm", "a *_gm value needs the rig's 'scale' (or give it as "
+                                f"{stem}_mm, in mm)")
+            return self.vec(obj[f"{stem}_gm"], f"{where}.{stem}_gm") * scale
+        if required:
+            raise self.fail(where, f"missing field '{stem}_mm' (foot frame, mm) or '{stem}_gm' (times scale)")
+        return None
 
 
 def load_rig(path: str | Path | None = None) -> Rig:
     """Read and validate a rig file; raise :class:`RigError` naming the file, item and problem."""
     from app import RIG_PATH
+    from app import jsonfile
 
     path = Path(path) if path is not None else RIG_PATH
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = jsonfile.load(path)
     except FileNotFoundError:
         raise RigError(f"{path}: rig file not found") from None
+    except jsonfile.JSONFileProblem as exc:
+        raise RigError(jsonfile.printable(f"{path}: {exc}")) from None
     except OSError as exc:
         raise RigError(f"{path}: cannot read the rig file ({exc.strerror or exc})") from None
-    except json.JSONDecodeError as exc:
-        raise RigError(f"{path}: line {exc.lineno} column {exc.colno}: malformed JSON ({exc.msg})") from None
-    except UnicodeDecodeError as exc:
-        raise RigError(f"{path}: not UTF-8 text ({exc.reason})") from None
     if not isinstance(raw, dict) or raw.get("format") != "talus-rig":
         raise _fail(path, "format", "not a Talus rig file (expected \"format\": \"talus-rig\")")
     if raw.get("version") != 1:
-        raise _fail(path, "version", f"unsupported rig version {raw.get('version')!r} (this Talus reads 1)")
-    try:
-        return _build(path, raw)
-    except RigError:
-        raise
-    except (KeyError, TypeError, ValueError) as exc:
-        raise _fail(path, "structure", f"missing or malformed field ({exc!r})") from None
+        raise _fail(path, "version", f"unsupported rig version {_show(raw.get('version'))} (this Talus reads 1)")
+    return _build(path, raw)
 
 
 def _build(path: Path, raw: dict[str, Any]) -> Rig:
-    scale = float(raw["scale"])
-    if not (0.1 < scale < 10):
-        raise _fail(path, "scale", f"implausible scale {scale}")
+    ck = _Checker(path)
+    scale = None
+    if "scale" in raw:
+        scale = ck.number(raw["scale"], "scale")
+        if not (0.1 < scale < 10):
+            raise _fail(path, "scale", f"implausible scale {scale}")
 
     bones: list[Bone] = []
     seen: dict[str, int] = {}
-    for i, b in enumerate(raw["bones"]):
+    for i, b in enumerate(ck.items(ck.get(raw, "bones", "rig"), "bones")):
         where = f"bones[{i}]"
+        b = ck.obj(b, where)
         name = b.get("name")
         if not isinstance(name, str) or not name:
             raise _fail(path, where, "bone without a name")
+        where = f"{where} ({name})"
         if name in seen:
             raise _fail(path, where, f"duplicate bone {name!r}")
         if b.get("group") not in GROUPS:
-            raise _fail(path, f"{where} ({name}).group", f"unknown group {b.get('group')!r}; expected one of {GROUPS}")
+            raise _fail(path, f"{where}.group", f"unknown group {_show(b.get('group'))}; expected one of {GROUPS}")
         parent = b.get("parent")
-        if parent is not None and parent not in seen:
-            raise _fail(path, f"{where} ({name}).parent", f"parent {parent!r} is not a bone listed before it")
+        if parent is not None and (not isinstance(parent, str) or parent not in seen):
+            raise _fail(path, f"{where}.parent", f"parent {_show(parent)} is not a bone listed before it")
+        mesh = ck.text(ck.get(b, "mesh", where), f"{where}.mesh")
+        if "/" in mesh or "\\" in mesh or mesh.startswith(".") or not mesh.lower().endswith(".ply"):
+            raise _fail(path, f"{where}.mesh", f"{_show(mesh)} must be the name of a .ply file beside the rig")
+        label = ck.text(b.get("label", name), f"{where}.label")
         seen[name] = i
-        bones.append(Bone(name, str(b.get("label", name)), b["group"], parent, str(b["mesh"]), i))
+        bones.append(Bone(name, label, b["group"], parent, mesh, i))
+    if not bones:
+        raise _fail(path, "bones", "the rig has no bones")
 
     coords: list[Coordinate] = []
     cseen: dict[str, int] = {}
-    for i, c in enumerate(raw["coordinates"]):
+    for i, c in enumerate(ck.items(ck.get(raw, "coordinates", "rig"), "coordinates")):
         where = f"coordinates[{i}]"
+        c = ck.obj(c, where)
         name = c.get("name", "")
         if not isinstance(name, str) or "." not in name:
-            raise _fail(path, where, f"coordinate name {name!r} must read '<joint>.<motion>'")
+            raise _fail(path, where, f"coordinate name {_show(name)} must read '<joint>.<motion>'")
+        where = f"{where} ({name})"
         if name in cseen:
             raise _fail(path, where, f"duplicate coordinate {name!r}")
         if c.get("unit") not in ("deg", "mm"):
-            raise _fail(path, f"{where} ({name}).unit", f"unit must be 'deg' or 'mm', got {c.get('unit')!r}")
-        lo, hi = (float(x) for x in c["range"])
+            raise _fail(path, f"{where}.unit", f"unit must be 'deg' or 'mm', got {_show(c.get('unit'))}")
+        rng = ck.items(ck.get(c, "range", where), f"{where}.range")
+        if len(rng) != 2:
+            raise _fail(path, f"{where}.range", f"expected [low, high], got {_show(rng)}")
+        lo, hi = (ck.number(x, f"{where}.range[{k}]") for k, x in enumerate(rng))
         if not lo <= 0.0 <= hi or lo >= hi:
-            raise _fail(path, f"{where} ({name}).range", f"range [{lo}, {hi}] must be increasing and contain 0")
-        if not c.get("source"):
-            raise _fail(path, f"{where} ({name}).source", "every range needs its source")
+            raise _fail(path, f"{where}.range", f"range [{lo}, {hi}] must be increasing and contain 0")
+        if not isinstance(c.get("source"), str) or not c["source"].strip():
+            raise _fail(path, f"{where}.source", "every range needs its source")
+        joint = ck.text(ck.get(c, "joint", where), f"{where}.joint")
+        positive = ck.text(c.get("positive", ""), f"{where}.positive", empty=True)
         cseen[name] = i
-        coords.append(Coordinate(name, str(c["joint"]), c["unit"], (lo, hi), str(c.get("positive", "")), str(c["source"]), i))
+        coords.append(Coordinate(name, joint, c["unit"], (lo, hi), positive, c["source"], i))
 
     joints: list[Joint] = []
     children: set[str] = set()
     used: set[str] = set()
-    for i, j in enumerate(raw["joints"]):
-        name = j.get("name", "")
+    for i, j in enumerate(ck.items(ck.get(raw, "joints", "rig"), "joints")):
+        j = ck.obj(j, f"joints[{i}]")
+        name = ck.text(ck.get(j, "name", f"joints[{i}]"), f"joints[{i}].name")
         where = f"joints[{i}] ({name})"
         for key in ("parent", "child"):
-            if j.get(key) not in seen:
-                raise _fail(path, f"{where}.{key}", f"unknown bone {j.get(key)!r}")
+            if not isinstance(j.get(key), str) or j.get(key) not in seen:
+                raise _fail(path, f"{where}.{key}", f"unknown bone {_show(j.get(key))}")
         if bones[seen[j["child"]]].parent != j["parent"]:
             raise _fail(path, where, f"bone {j['child']!r} has parent {bones[seen[j['child']]].parent!r}, not {j['parent']!r}")
         if j["child"] in children:
             raise _fail(path, where, f"bone {j['child']!r} is the child of two joints")
         children.add(j["child"])
-        centre = _vec(path, f"{where}.centre_gm", j["centre_gm"]) * scale
+        centre = ck.point_mm(j, "centre", where, scale, required=True)
         dofs = []
-        for k, d in enumerate(j["dofs"]):
+        for k, d in enumerate(ck.items(ck.get(j, "dofs", where), f"{where}.dofs")):
             dw = f"{where}.dofs[{k}]"
+            d = ck.obj(d, dw)
             cname = d.get("coordinate")
-            if cname not in cseen:
-                raise _fail(path, f"{dw}.coordinate", f"unknown coordinate {cname!r}")
+            if not isinstance(cname, str) or cname not in cseen:
+                raise _fail(path, f"{dw}.coordinate", f"unknown coordinate {_show(cname)}")
             kind = d.get("type")
             if kind not in UNITS:
-                raise _fail(path, f"{dw}.type", f"type must be 'rotation' or 'translation', got {kind!r}")
+                raise _fail(path, f"{dw}.type", f"type must be 'rotation' or 'translation', got {_show(kind)}")
             if coords[cseen[cname]].unit != UNITS[kind]:
                 raise _fail(path, dw, f"a {kind} is measured in {UNITS[kind]}, but {cname} is in {coords[cseen[cname]].unit}")
-            point = _vec(path, f"{dw}.point_gm", d["point_gm"]) * scale if "point_gm" in d else centre
-            dofs.append(Dof(cname, kind, _vec(path, f"{dw}.axis", d["axis"], unit=True), point, str(d.get("axis_source", ""))))
+            point = ck.point_mm(d, "point", dw, scale, required=False)
+            axis = ck.vec(ck.get(d, "axis", dw), f"{dw}.axis", unit=True)
+            source = ck.text(d.get("axis_source", ""), f"{dw}.axis_source", empty=True)
+            dofs.append(Dof(cname, kind, axis, centre if point is None else point, source))
             used.add(cname)
-        joints.append(Joint(name, str(j.get("label", name)), j["parent"], j["child"], centre, tuple(dofs), str(j.get("centre_source", ""))))
+        label = ck.text(j.get("label", name), f"{where}.label")
+        centre_source = ck.text(j.get("centre_source", ""), f"{where}.centre_source", empty=True)
+        joints.append(Joint(name, label, j["parent"], j["child"], centre, tuple(dofs), centre_source))
 
     for b in bones:
         if b.parent is not None and b.name not in children:
@@ -293,17 +381,27 @@ def _build(path: Path, raw: dict[str, Any]) -> Rig:
     unused = [c.name for c in coords if c.name not in used]
     if unused:
         raise _fail(path, "coordinates", f"coordinates drive no joint: {', '.join(unused)}")
-    functional = dict(raw.get("functional_joints", {}))
+    functional = dict(ck.obj(raw.get("functional_joints", {}), "functional_joints"))
     joint_names = {j.name for j in joints}
     for fname, f in functional.items():
-        missing = [m for m in f.get("joints", []) if m not in joint_names]
-        if missing:
-            raise _fail(path, f"functional_joints.{fname}", f"unknown joints {missing}")
+        fw = f"functional_joints.{fname}"
+        f = ck.obj(f, fw)
+        members = [ck.text(m, f"{fw}.joints[{k}]") for k, m in enumerate(ck.items(ck.get(f, "joints", fw), f"{fw}.joints"))]
+        missing = [m for m in members if m not in joint_names]
+        if missing or not members:
+            raise _fail(path, f"{fw}.joints", f"unknown joints {_show(missing)}" if missing else "lists no joints")
     for c in coords:
         if c.joint not in joint_names and c.joint not in functional:
             raise _fail(path, f"coordinates ({c.name}).joint", f"unknown joint {c.joint!r}")
         if c.name.split(".", 1)[0] != c.joint:
             raise _fail(path, f"coordinates ({c.name})", f"name must start with its joint {c.joint!r}")
-    landmarks = {k: _vec(path, f"landmarks_gm.{k}", v) * scale for k, v in raw.get("landmarks_gm", {}).items()}
-    return Rig(tuple(bones), tuple(joints), tuple(coords), functional, landmarks, scale, path,
-               {b.name: b.index for b in bones}, {c.name: c.index for c in coords})
+    landmarks: dict[str, np.ndarray] = {}
+    for key, factor in (("landmarks_gm", scale), ("landmarks_mm", 1.0)):
+        if key not in raw:
+            continue
+        if factor is None:
+            raise _fail(path, key, "*_gm values need the rig's 'scale'")
+        for k, v in ck.obj(raw[key], key).items():
+            landmarks[k] = ck.vec(v, f"{key}.{k}") * factor
+    return Rig(tuple(bones), tuple(joints), tuple(coords), functional, landmarks, scale if scale is not None else 1.0,
+               path, {b.name: b.index for b in bones}, {c.name: c.index for c in coords})

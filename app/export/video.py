@@ -142,7 +142,7 @@ def export_technique(technique, rig, output: str | Path, *, size=(1280, 720), fp
         stage = OffscreenStage((w, h), side=side, view=view, rig=rig, meshes=meshes)
         stage.scene.set_roles(technique.worked_bones, technique.stabilised_bones)
         frame_technique(stage.plotter.renderer, stage.scene, technique, side=side, view=view)
-        overlays = TechniqueOverlays(stage.plotter, rig, technique, side=side, bone_centres=stage.scene.bind_centres())
+        overlays = TechniqueOverlays(stage.plotter, rig, technique, side=side, timeline=tl, meshes=stage.scene.meshes)
         if tissues or arches:
             stage.show_tissues(tissues, arches=arches, targets=technique.targets)
             if tissues and technique.targets:
@@ -156,7 +156,7 @@ def export_technique(technique, rig, output: str | Path, *, size=(1280, 720), fp
                 raise ExportCancelled("export cancelled; nothing was written")
             W = tl.transforms(int(f))
             stage.scene.set_transforms(W)
-            overlays.set_transforms(W)
+            overlays.set_transforms(W, int(f))
             if tissues or arches:
                 stage.pose_tissues(W, tl.true_transforms(int(f)))
             if captions:

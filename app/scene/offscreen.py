@@ -163,8 +163,8 @@ def render_still(output: str | Path, *, view: str = "three_quarter", size=(1280,
             W = tl.transforms(frame)
             W_drawn, W_true = W, tl.true_transforms(frame)
             stage.scene.set_transforms(W)
-            overlays = TechniqueOverlays(stage.plotter, stage.rig, tech, side=side, bone_centres=stage.scene.bind_centres())
-            overlays.set_transforms(W)
+            overlays = TechniqueOverlays(stage.plotter, stage.rig, tech, side=side, timeline=tl, meshes=stage.scene.meshes)
+            overlays.set_transforms(W, frame)
             span = tl.phases[tl.phase_index(frame)]
             caption = f"{tech.name} - {span.name} - frame {frame}/{tl.n_frames - 1}\n{caption}"
         if tissues or arches:

@@ -19,8 +19,8 @@ import pyvista as pv
 import vtk
 
 from app.anatomy.kinematics import mirror_transforms
+from app.anatomy.meshfile import MeshFileError, TriangleMesh, read_ply
 from app.anatomy.rig import Rig
-from app.errors import TalusError
 
 BONE_RGB = (0.90, 0.86, 0.77)
 MOVED_RGB = (0.96, 0.63, 0.36)
@@ -65,8 +65,18 @@ def make_actor(mesh: pv.PolyData, rgb, *, opacity: float = 1.0, ambient: float =
     return actor
 
 
-class MeshError(TalusError):
-    """A bone mesh is missing, unreadable or empty."""
+#: A bone mesh is missing, unreadable or not a usable triangle mesh (checked before VTK sees it).
+MeshError = MeshFileError
+
+
+def polydata(mesh: TriangleMesh) -> pv.PolyData:
+    """A checked triangle mesh -> PolyData with outward point normals (computed when the file has none)."""
+    out = pv.PolyData.from_regular_faces(mesh.points, mesh.triangles)
+    if mesh.normals is None:
+        return out.compute_normals(cell_normals=False, split_vertices=False, auto_orient_normals=False)
+    out.point_data["Normals"] = mesh.normals
+    out.point_data.active_normals_name = "Normals"
+    return out
 
 
 def load_bone_meshes(rig: Rig, mesh_dir: str | Path | None = None) -> dict[str, pv.PolyData]:
@@ -74,24 +84,8 @@ def load_bone_meshes(rig: Rig, mesh_dir: str | Path | None = None) -> dict[str, 
     from app import MESH_DIR
 
     mesh_dir = Path(mesh_dir) if mesh_dir is not None else MESH_DIR
-    meshes: dict[str, pv.PolyData] = {}
-    for bone in rig.bones:
-        path = mesh_dir / bone.mesh
-        if not path.is_file():
-            raise MeshError(f"{path}: mesh of bone '{bone.name}' not found")
-        try:
-            reader = vtk.vtkPLYReader()
-            reader.SetFileName(str(path))
-            reader.Update()
-            mesh = pv.wrap(reader.GetOutput())
-        except Exception as exc:  # VTK raises little; be safe
-            raise MeshError(f"{path}: cannot read mesh of bone '{bone.name}' ({exc})") from None
-        if mesh is None or mesh.n_points == 0 or mesh.n_cells == 0:
-            raise MeshError(f"{path}: mesh of bone '{bone.name}' is empty or not a readable PLY file")
-        if mesh.point_data.GetNormals() is None:
-            mesh = mesh.compute_normals(cell_normals=False, split_vertices=False, auto_orient_normals=False)
-        meshes[bone.name] = mesh
-    return meshes
+    return {bone.name: polydata(read_ply(mesh_dir / bone.mesh, what=f"mesh of bone '{bone.name}'"))
+            for bone in rig.bones}
 
 
 def mirrored(mesh: pv.PolyData) -> pv.PolyData:

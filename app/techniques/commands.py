@@ -16,14 +16,24 @@ from app.techniques.timeline import Timeline
 
 def run_check(path: str, out: TextIO | None = None) -> int:
     """Print every problem of a techniques file with its JSON path; 1 if there is any, else 0."""
+    from app.jsonfile import printable
+
     out = out or sys.stdout
     result = load_library(path)
     for p in result.problems:
         print(p, file=out)
+    shown = printable(str(path))  # a file name of undecodable bytes must not crash the report
     if result.problems:
-        print(f"{path}: {len(result.problems)} problem(s); {len(result.techniques)} technique(s) valid", file=out)
+        print(f"{shown}: {len(result.problems)} problem(s); {len(result.techniques)} technique(s) valid", file=out)
         return 1
-    print(f"{path}: OK, {len(result.techniques)} technique(s), {len(result.anatomy_notes)} anatomy note(s)", file=out)
+    print(f"{shown}: OK, {len(result.techniques)} technique(s), {len(result.anatomy_notes)} anatomy note(s)", file=out)
+    for t in result.techniques:
+        for k, c in enumerate(t.contacts):
+            if c.converted_from_point_mm:
+                offset = ", ".join(f"{x:g}" for x in c.offset_mm)
+                print(f"{shown}: technique '{t.id}': contacts[{k}]: old point_mm form, read as landmark "
+                      f"'{c.landmark}' of {c.bone} + offset [{offset}] mm; write "
+                      f'"landmark": "{c.landmark}", "offset_mm": [{offset}] in its place', file=out)
     return 0
 
 
@@ -91,8 +101,17 @@ def run_kinematics(technique_id: str, *, fps: float = 30.0, fmt: str = "csv", ma
     tech = result.technique(technique_id)
     if tech is None:
         where = library_path or "the bundled library"
+        why = [p for p in result.problems if p.technique_id == technique_id]
+        if why:
+            print(f"talus kinematics: technique '{technique_id}' in {where} was rejected:", file=sys.stderr)
+            for p in why:
+                print(f"  {p}", file=sys.stderr)
+            return 2
+        unread = [p for p in result.problems if p.technique_id is None]
+        for p in unread:  # the file itself could not be read
+            print(f"talus kinematics: {p}", file=sys.stderr)
         known = ", ".join(t.id for t in result.techniques)
-        print(f"talus kinematics: no technique '{technique_id}' in {where}; known: {known}", file=sys.stderr)
+        print(f"talus kinematics: no technique '{technique_id}' in {where}; known: {known or 'none'}", file=sys.stderr)
         return 2
     if not (fps > 0) or fps > 1000:
         print(f"talus kinematics: --fps must be between 0 and 1000, not {fps}", file=sys.stderr)

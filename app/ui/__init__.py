@@ -9,6 +9,10 @@ Layout of this package (read :mod:`app.ui.main_window` first: it only assembles 
     view3d.py        SkeletonView: the VTK widget, camera presets, picking
     modes/           one module per mode; a mode turns what the user does into poses for the presenter
         playback.py  watch a technique
+        explore.py   move any joint: PoseModel (pose + undo stack) beside the controller
+        quiz.py      questions, deck (no repeats), score kept in the settings
+    explore_panel.py the explore sliders (normal range shaded, hard limits, composites)
+    visibility.py    hide / isolate / fade, the Bones panel, the context menu, labels
     panels.py        technique browser, cue panel, bone info, transport bar, coordinate readout
     files.py         the user's techniques files, duplicate-and-edit, video export dialog
     snapshot.py      Save image: the view re-rendered off screen at any size
@@ -25,7 +29,10 @@ Where to extend:
   ``ActionSpec(..., checkable=True, state="field")`` row, and an observer of ``player.changed`` that
   draws it (in the presenter, or a small layer object of your own built in ``MainWindow.__init__``);
 - a panel: a widget that observes the controller, added with ``window.add_dock(title, widget, area)``;
-- a mode: a module in ``modes/`` (see its package docstring) and one line in ``MainWindow._build_modes``.
+- a mode: a module in ``modes/`` (see its package docstring) and one line in ``MainWindow._build_modes``;
+  actions that only make sense in some modes say so (``ActionSpec(..., modes=("explore",))``): they are
+  disabled elsewhere, and a mode's own keys win over the general ones while it is active
+  (:func:`app.ui.actions.apply_mode`; the quiz takes 1-4, Enter and Esc).
 
 Rules: widgets never talk to each other, only to the controller; programmatic widget updates run under
 ``QSignalBlocker``; nothing in ``ui`` imports ``app.cli``.

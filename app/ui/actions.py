@@ -28,6 +28,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from app.scene.camera import VIEW_HINTS, VIEWS
 
 
+PLAYBACK, EXPLORE, WATCH_OR_EXPLORE = ("playback",), ("explore",), ("playback", "explore")
+
+
 class MissingHandler(LookupError):
     """An action row says neither what it runs nor which state it mirrors."""
 
@@ -68,13 +71,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), "Close Talus", "File", run=lambda w: w.close(), separator_before=True),
     # Edit: the explored pose
     ActionSpec("undo_pose", "&Undo pose change", ("Ctrl+Z",), "Undo the last change of the explored pose", "Edit",
-               run=lambda w: w.explore.model.undo()),
+               run=lambda w: w.explore.model.undo(), modes=EXPLORE),
     ActionSpec("redo_pose", "&Redo pose change", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo the pose change just undone", "Edit",
-               run=lambda w: w.explore.model.redo()),
+               run=lambda w: w.explore.model.redo(), modes=EXPLORE),
     ActionSpec("reset_pose", "Reset &all joints", ("Ctrl+Shift+R",), "Put every joint of the explored pose back to neutral", "Edit",
-               run=lambda w: w.explore.model.reset_all()),
+               run=lambda w: w.explore.model.reset_all(), modes=EXPLORE),
     ActionSpec("take_frame_pose", "&Take the pose of this frame", ("Ctrl+T",), "Copy the pose shown in playback into explore mode", "Edit",
-               run=lambda w: w.explore.take_frame_pose(), separator_before=True),
+               run=lambda w: w.explore.take_frame_pose(), separator_before=True, modes=WATCH_OR_EXPLORE),
     # View: camera presets (generated from camera.VIEWS)
     *_view_actions(),
     ActionSpec("reset_view", "&Reset view", ("R",), "Fit the foot in the current preset view", "View",
@@ -93,15 +96,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("blank", "&Blank screen", ("B",), "Blank the view (for a pause in class); B again brings it back", "View", checkable=True,
                run=lambda w, on: w.presentation.set_blank(on)),
     # Bones: what is drawn
-    ActionSpec("hide_bone", "&Hide bone", ("H",), "Hide the selected bone", "Bones", run=lambda w: w.visibility.hide_selected()),
+    ActionSpec("hide_bone", "&Hide bone", ("H",), "Hide the selected bone", "Bones", run=lambda w: w.visibility.hide_selected(), modes=WATCH_OR_EXPLORE),
     ActionSpec("isolate_bone", "&Isolate bone", ("I",), "Show only the selected bone (with its landmark names when labels are on)", "Bones",
-               run=lambda w: w.visibility.isolate_selected()),
+               run=lambda w: w.visibility.isolate_selected(), modes=WATCH_OR_EXPLORE),
     ActionSpec("xray", "&Fade the others (X-ray)", ("F",), "Fade every bone but the selected one, which stays solid", "Bones",
-               checkable=True, state="xray"),
+               checkable=True, state="xray", modes=WATCH_OR_EXPLORE),
     ActionSpec("show_all", "&Show all bones", ("Shift+H",), "Show every bone again and end the X-ray fade", "Bones",
-               run=lambda w: w.visibility.show_all()),
+               run=lambda w: w.visibility.show_all(), modes=WATCH_OR_EXPLORE),
     ActionSpec("labels", "Bone &names", ("N",), "Name the bones on the model, with leader lines", "Bones", checkable=True,
-               state="labels", separator_before=True),
+               state="labels", separator_before=True, modes=WATCH_OR_EXPLORE),
     # Tissues: what the technique stretches
     ActionSpec("show_tissues", "Soft &tissues", ("T",), "Draw every ligament, capsule band, fascia slip and tendon, coloured by strain", "Tissues",
                checkable=True, run=lambda w, on: w.tissue_layer.show_all(on)),
@@ -112,24 +115,24 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("tripod", "Tripod and &arches", ("A",), "Show the three points the foot stands on, its ground plane and the arch heights", "Tissues",
                checkable=True, state="tripod", separator_before=True),
     # Playback
-    ActionSpec("play_pause", "&Play / pause", ("Space",), "Play or pause the technique", "Playback", run=lambda w: w.player.toggle()),
-    ActionSpec("step_back", "Step &back", ("Left",), "One frame back", "Playback", run=lambda w: w.player.step(-1)),
-    ActionSpec("step_forward", "Step &forward", ("Right",), "One frame forward", "Playback", run=lambda w: w.player.step(1)),
-    ActionSpec("step_back_10", "Back 10 frames", ("Shift+Left",), "Ten frames back", "Playback", run=lambda w: w.player.step(-10)),
-    ActionSpec("step_forward_10", "Forward 10 frames", ("Shift+Right",), "Ten frames forward", "Playback", run=lambda w: w.player.step(10)),
+    ActionSpec("play_pause", "&Play / pause", ("Space",), "Play or pause the technique", "Playback", run=lambda w: w.player.toggle(), modes=PLAYBACK),
+    ActionSpec("step_back", "Step &back", ("Left",), "One frame back", "Playback", run=lambda w: w.player.step(-1), modes=PLAYBACK),
+    ActionSpec("step_forward", "Step &forward", ("Right",), "One frame forward", "Playback", run=lambda w: w.player.step(1), modes=PLAYBACK),
+    ActionSpec("step_back_10", "Back 10 frames", ("Shift+Left",), "Ten frames back", "Playback", run=lambda w: w.player.step(-10), modes=PLAYBACK),
+    ActionSpec("step_forward_10", "Forward 10 frames", ("Shift+Right",), "Ten frames forward", "Playback", run=lambda w: w.player.step(10), modes=PLAYBACK),
     ActionSpec("previous_phase", "P&revious phase", ("Up", "PgUp"), "Go to the start of the previous phase (or of this one)", "Playback",
-               run=lambda w: w.player.previous_phase()),
-    ActionSpec("next_phase", "&Next phase", ("Down", "PgDown"), "Go to the start of the next phase", "Playback", run=lambda w: w.player.next_phase()),
-    ActionSpec("first_frame", "F&irst frame", ("Home",), "Go to the first frame", "Playback", run=lambda w: w.player.first()),
-    ActionSpec("last_frame", "&Last frame", ("End",), "Go to the last frame", "Playback", run=lambda w: w.player.last()),
+               run=lambda w: w.player.previous_phase(), modes=PLAYBACK),
+    ActionSpec("next_phase", "&Next phase", ("Down", "PgDown"), "Go to the start of the next phase", "Playback", run=lambda w: w.player.next_phase(), modes=PLAYBACK),
+    ActionSpec("first_frame", "F&irst frame", ("Home",), "Go to the first frame", "Playback", run=lambda w: w.player.first(), modes=PLAYBACK),
+    ActionSpec("last_frame", "&Last frame", ("End",), "Go to the last frame", "Playback", run=lambda w: w.player.last(), modes=PLAYBACK),
     ActionSpec("loop", "L&oop", ("L",), "Loop the technique (or the current phase, see Loop phase)", "Playback", checkable=True,
-               state="loop", separator_before=True),
-    ActionSpec("loop_phase", "Loop current p&hase", ("Shift+L",), "Loop only the current phase", "Playback", checkable=True, state="loop_phase"),
+               state="loop", separator_before=True, modes=PLAYBACK),
+    ActionSpec("loop_phase", "Loop current p&hase", ("Shift+L",), "Loop only the current phase", "Playback", checkable=True, state="loop_phase", modes=PLAYBACK),
     ActionSpec("pause_at_phase_end", "P&ause after each phase", ("P",), "Stop at the end of every phase: learner-paced steps", "Playback",
-               checkable=True, state="pause_at_phase_end"),
-    ActionSpec("slower", "Slo&wer", ("[",), "Play slower (down to 0.1x)", "Playback", run=lambda w: w.player.slower(), separator_before=True),
-    ActionSpec("faster", "Fa&ster", ("]",), "Play faster (up to 2x)", "Playback", run=lambda w: w.player.faster()),
-    ActionSpec("normal_speed", "Normal spee&d", ("=",), "Play at 1x", "Playback", run=lambda w: w.player.set_speed(1.0)),
+               checkable=True, state="pause_at_phase_end", modes=PLAYBACK),
+    ActionSpec("slower", "Slo&wer", ("[",), "Play slower (down to 0.1x)", "Playback", run=lambda w: w.player.slower(), separator_before=True, modes=PLAYBACK),
+    ActionSpec("faster", "Fa&ster", ("]",), "Play faster (up to 2x)", "Playback", run=lambda w: w.player.faster(), modes=PLAYBACK),
+    ActionSpec("normal_speed", "Normal spee&d", ("=",), "Play at 1x", "Playback", run=lambda w: w.player.set_speed(1.0), modes=PLAYBACK),
     # Study: the modes, and the quiz's keys
     ActionSpec("mode_playback", "&Watch a technique", ("Ctrl+1",), "Playback mode: a technique moves the bones, with its cues", "Study",
                checkable=True, run=lambda w, on: w.set_mode("playback") if on else w.sync_mode_actions()),

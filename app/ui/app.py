@@ -31,9 +31,14 @@ def create_window(*, side=None, technique=None, library=None, settings=None):
 
     from PySide6.QtCore import QSettings
 
+    from app.ui.settings import clean_settings
+
     rig = load_rig()
     meshes = load_bone_meshes(rig)
     settings = settings or QSettings()
+    settings_problems = clean_settings(settings)  # a corrupt value is dropped, never used
+    for message in settings_problems:
+        print(f"talus: {message}", file=sys.stderr)
     try:  # the teacher's own files opened last time
         remembered = [f for f in json.loads(settings.value("user_files", "[]") or "[]") if isinstance(f, str)]
     except (TypeError, ValueError):
@@ -41,6 +46,9 @@ def create_window(*, side=None, technique=None, library=None, settings=None):
     users = [f for f in remembered if f != library] + ([library] if library else [])
     result = load_libraries([TECHNIQUES_PATH] + users, rig=rig)
     win = MainWindow(rig, meshes, library=result, settings=settings, side=side or "right")
+    if settings_problems:
+        win.statusBar().showMessage(f"Some remembered settings could not be used and were reset ({settings.fileName()})",
+                                    10000)
     return win, result
 
 

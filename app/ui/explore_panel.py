@@ -71,8 +71,12 @@ class ValueRow:
         self.slider.sliderReleased.connect(on_release)
         self.spin.valueChanged.connect(lambda v: on_edit(v, False))
         self._warning = False
+        self.shown: float | None = None
 
     def show(self, value: float) -> None:
+        if value == self.shown:
+            return
+        self.shown = value
         with QSignalBlocker(self.slider), QSignalBlocker(self.spin):
             self.slider.setValue(int(round(value * STEPS_PER_UNIT)))
             self.spin.setValue(value)

@@ -81,10 +81,13 @@ class UserFiles:
             raise TalusError(f"{path}: the bundled library is never modified; save into a file of your own")
         doc = {"format": "talus-techniques", "version": 1, "techniques": []}
         if Path(path).exists():
+            from app import jsonfile
+
             try:
-                doc = json.loads(Path(path).read_text(encoding="utf-8"))
-            except (OSError, json.JSONDecodeError) as exc:
-                raise TalusError(f"{path}: cannot read it to add your technique ({exc}); nothing was changed") from None
+                doc = jsonfile.load(path)  # a regular UTF-8 file of finite JSON, or a message
+            except (OSError, jsonfile.JSONFileProblem) as exc:
+                why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                raise TalusError(f"{path}: cannot read it to add your technique ({why}); nothing was changed") from None
             if not isinstance(doc, dict) or not isinstance(doc.get("techniques"), list):
                 raise TalusError(f"{path}: not a techniques file; nothing was changed")
         doc["techniques"] = [t for t in doc["techniques"] if not (isinstance(t, dict) and t.get("id") == technique["id"])]

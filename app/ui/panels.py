@@ -158,8 +158,11 @@ class CuePanel(QWidget):
     def _notes_html(self, tech) -> str:
         parts = []
         if tech.contacts:
+            items = dict.fromkeys(  # one line per hand and phases, in the file's order
+                (c.label, ", ".join(c.phases)) for c in tech.contacts)
             parts.append("<h4>Hands</h4><ul>" + "".join(
-                f"<li>{html.escape(c.label)}</li>" for c in tech.contacts) + "</ul>")
+                f"<li>{html.escape(label)}" + (f" <span style='color: gray'>({html.escape(when)})</span>" if when else "")
+                + "</li>" for label, when in items) + "</ul>")
         if tech.precautions:
             parts.append("<h4>Precautions</h4><ul>" + "".join(
                 f"<li>{html.escape(p)}</li>" for p in tech.precautions) + "</ul>")
@@ -191,14 +194,30 @@ class CuePanel(QWidget):
 
 
 class BoneInfo(QTextBrowser):
-    """Name, group and joints of the selected bone, with the tutorial's anatomy notes about it."""
+    """Name, group, joints and named landmarks of the selected bone, with the tutorial's anatomy notes about it."""
 
     def __init__(self, rig, parent=None):
         super().__init__(parent)
         self.rig = rig
         self.anatomy_notes = []
         self.bone = ""
+        self._landmarks = None
         self.show_bone("")
+
+    def _landmarks_html(self, bone: str) -> str:
+        from app.anatomy.landmarks import LandmarkError, load_landmarks
+
+        if self._landmarks is None:
+            try:
+                self._landmarks = load_landmarks(bones=set(self.rig.bone_names))
+            except LandmarkError as exc:
+                return f"<p style='color: gray'>Landmarks unavailable: {html.escape(str(exc))}</p>"
+        marks = [m for m in self._landmarks.of_bone(bone) if m.kind != "attachment"]
+        if not marks:
+            return ""
+        rows = "".join(f"<li>{html.escape(m.label)} <span style='color: gray'>({html.escape(m.name)})</span></li>"
+                       for m in marks)
+        return f"<p><b>Landmarks:</b></p><ul>{rows}</ul>"
 
     def show_bone(self, bone: str) -> None:
         self.bone = bone
@@ -213,7 +232,7 @@ class BoneInfo(QTextBrowser):
         note_html = "".join(f"<p><i>{html.escape(n.text)}</i></p>" for n in notes)
         fixed = "<p>Held still in this viewer: the leg is the fixed frame.</p>" if b.parent is None else ""
         self.setHtml(f"<h3>{html.escape(b.label)}</h3><p><b>Group:</b> {html.escape(b.group)}</p>"
-                     f"<p><b>Joints:</b></p><ul>{rows}</ul>{fixed}{note_html}")
+                     f"<p><b>Joints:</b></p><ul>{rows}</ul>{self._landmarks_html(bone)}{fixed}{note_html}")
 
 
 class PhaseSlider(QSlider):
@@ -432,11 +451,11 @@ class CoordinateReadout(QWidget):
         self.plot.setLabel("bottom", x_label, units=x_units)
         colours = ["#f3a35c", "#8cc3ff", "#a3e48c", "#f07aa0", "#d7b4ff", "#ffe27a", "#7ae0d8", "#ffb38c"]
         self.table.setRowCount(len(self._names))
+        self._curves = []
         for row, name in enumerate(self._names):
             c = self.player.rig.coordinate(name)
             colour = colours[row % len(colours)]
-            self.plot.plot(x, values[:, c.index], pen=pg.mkPen(colour, width=2), name=f"{name} ({c.unit})",
-                           symbol="o" if len(x) < 40 else None, symbolSize=5, symbolBrush=colour)
+            self._curves.append(self.plot.plot(x, values[:, c.index], pen=pg.mkPen(colour, width=2), name=f"{name} ({c.unit})"))
             item = QTableWidgetItem(name)
             item.setForeground(QColor(colour))
             item.setToolTip(f"+ = {c.positive}\nrange source: {c.source}")
@@ -444,6 +463,12 @@ class CoordinateReadout(QWidget):
             self.table.setItem(row, 1, QTableWidgetItem(""))
             self.table.setItem(row, 2, QTableWidgetItem(f"{c.range[0]:g} to {c.range[1]:g} {c.unit}"))
         self.plot.setLabel("left", "deg / mm")
+
+    def update_series(self, x: np.ndarray, values: np.ndarray) -> None:
+        """New data for the same rows (cheaper than :meth:`show_series`)."""
+        self._values, self._x = values, x
+        for curve, name in zip(self._curves, self._names):
+            curve.setData(x, values[:, self.player.rig.coordinate(name).index])
 
     def show_values(self, q: np.ndarray, x: float) -> None:
         """Show the values of pose ``q`` and put the playhead at ``x``."""

@@ -24,6 +24,8 @@ class ScenePresenter(QObject):
         self.view, self.player, self.rig = view, player, rig
         self.scene = view.scene
         self.technique = None
+        self.timeline = None
+        self.frame: int | None = None
         self.overlays = None
         self.pose = np.tile(np.eye(4), (len(rig.bones), 1, 1))
         self.ghost_bones: list[str] | None = None  # None: every bone
@@ -31,20 +33,27 @@ class ScenePresenter(QObject):
         player.changed.connect(self._on_changed)
 
     # -- what modes call ----------------------------------------------------------------------------
-    def show_pose(self, W: np.ndarray, W_true: np.ndarray | None = None) -> None:
-        """Pose every bone (right-foot frame) and the overlays riding on them; one render. ``W_true``: the
+    def show_pose(self, W: np.ndarray, frame: int | None = None, *, W_true: np.ndarray | None = None) -> None:
+        """Pose every bone (right-foot frame) and the overlays riding on them (``frame``: the timeline
+        frame, which decides which contacts show and their arrows' sense); one render. ``W_true``: the
         same pose at true size when ``W`` is magnified (the layers' numbers use it)."""
         self.pose = np.asarray(W, dtype=float)
         self.scene.set_transforms(self.pose)
         if self.overlays is not None:
-            self.overlays.set_transforms(self.pose)
+            self.overlays.set_transforms(self.pose, frame)
+            if frame is not None:
+                self.frame = frame
+                if self.player.display.hidden:
+                    self._hide_on_hidden_bones(self.player.display.hidden)
         for layer in self.layers:
             layer.update(self.pose, W_true)
         self.view.request_render()
 
-    def set_technique(self, technique, *, tint: bool = True) -> None:
-        """Draw ``technique``'s contacts and joint axes (None: none) and tint the bones it works on."""
+    def set_technique(self, technique, *, tint: bool = True, timeline=None) -> None:
+        """Draw ``technique``'s contacts and joint axes (None: none) and tint the bones it works on;
+        ``timeline`` numbers the frames later passed to :meth:`show_pose`."""
         self.technique = technique
+        self.timeline = timeline
         if tint:
             if technique is None:
                 self.scene.set_roles()
@@ -62,14 +71,17 @@ class ScenePresenter(QObject):
         self.view.request_render()
 
     def hide_overlays_of(self, hidden) -> None:
-        """Hide the contacts and axes riding on hidden bones (the rest follow the axes/contacts toggles)."""
+        """Show the overlays as the axes/contacts toggles say, except those riding on hidden bones."""
         if self.overlays is None:
             return
         d = self.player.display
-        for bone, actor in self.overlays.contact_actors:
-            actor.SetVisibility(d.contacts and bone not in hidden)
-        for bone, actor in self.overlays.axis_actors:
-            actor.SetVisibility(d.axes and bone not in hidden)
+        self.overlays.set_visible(contacts=d.contacts, axes=d.axes)
+        self._hide_on_hidden_bones(hidden)
+
+    def _hide_on_hidden_bones(self, hidden) -> None:
+        for bone, actor in self.overlays.contact_actors + self.overlays.axis_actors:
+            if bone in hidden:
+                actor.SetVisibility(False)
 
     def shown_transforms(self) -> np.ndarray:
         """The matrices on the bone actors now, in the right-foot frame (what tests compare)."""
@@ -83,7 +95,7 @@ class ScenePresenter(QObject):
             self.view.set_side(d.side)
             self._rebuild_overlays()
             self._apply_ghost()
-            self.show_pose(self.pose)
+            self.show_pose(self.pose, self.frame)
         elif name == "ghost":
             self._apply_ghost()
         elif name in ("axes", "contacts"):
@@ -102,8 +114,8 @@ class ScenePresenter(QObject):
             return
         d = self.player.display
         self.overlays = TechniqueOverlays(self.view.plotter, self.rig, self.technique, side=d.side,
-                                          bone_centres=self.scene.bind_centres())
-        self.overlays.set_transforms(self.pose)
+                                          timeline=self.timeline, meshes=self.scene.meshes)
+        self.overlays.set_transforms(self.pose, self.frame)
         self.hide_overlays_of(d.hidden)
 
     def _apply_ghost(self) -> None:

@@ -35,9 +35,13 @@ class Snapshot:
                 stage.scene.set_ghost(True, list(scene.ghost_actors))
             tech = w.presenter.technique
             if tech is not None and w.presenter.overlays is not None:
-                ov = TechniqueOverlays(stage.plotter, w.rig, tech, side=display.side, bone_centres=scene.bind_centres())
-                ov.set_transforms(scene.transforms)
+                ov = TechniqueOverlays(stage.plotter, w.rig, tech, side=display.side, timeline=w.presenter.timeline,
+                                       meshes=scene.meshes)
+                ov.set_transforms(scene.transforms, w.presenter.frame)
                 ov.set_visible(contacts=display.contacts, axes=display.axes)
+                for bone, actor in ov.contact_actors + ov.axis_actors:
+                    if bone in display.hidden:
+                        actor.SetVisibility(False)
             if display.tissue_groups or display.tripod:  # the tissues and arches as drawn in the window
                 stage.show_tissues(display.tissue_groups, arches=display.tripod, targets=tech.targets if tech else ())
                 stage.scene.copy_look(scene)

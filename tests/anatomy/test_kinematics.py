@@ -15,8 +15,9 @@ def kin(rig):
     return Kinematics(rig)
 
 
-def test_rig_has_the_28_bones_of_the_issue(rig):
-    assert len(rig.bones) == 28
+def test_rig_has_the_28_bones_of_the_issue_and_the_two_sesamoids(rig):
+    assert len(rig.bones) == 30
+    assert {"sesamoid_medial", "sesamoid_lateral"} <= set(rig.bone_names)
     names = set(rig.bone_names)
     for required in ["tibia", "fibula", "talus", "calcaneus", "navicular", "cuboid", "medial_cuneiform",
                      "intermediate_cuneiform", "lateral_cuneiform", "metatarsal_2", "proximal_phalanx_1",

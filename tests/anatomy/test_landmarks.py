@@ -59,3 +59,32 @@ def test_broken_file_names_item_and_field(tmp_path, rig, mutate, where):
     with pytest.raises(LandmarkError, match=where) as e:
         load_landmarks(bad, bones=set(rig.bone_names))
     assert str(bad) in str(e.value)
+
+
+@pytest.mark.parametrize("kind, expected", [
+    ("pipe", "named pipe"),
+    ("utf16", "UTF-16"),
+    ("deep", "nested more than"),
+    ("surrogate", r"landmarks\[0\]\.label: .*lone surrogate"),
+])
+def test_hostile_landmark_files_give_a_message(tmp_path, kind, expected):
+    import os
+
+    from app import LANDMARKS_PATH
+
+    bad = tmp_path / "landmarks.json"
+    text = LANDMARKS_PATH.read_text(encoding="utf-8")
+    if kind == "pipe":
+        os.mkfifo(bad)  # before: read forever
+    elif kind == "utf16":
+        bad.write_text(text, encoding="utf-16")
+    elif kind == "deep":
+        bad.write_text("[" * 5000 + "]" * 5000)
+    else:
+        data = json.loads(text)
+        data["landmarks"][0]["label"] = "tip \ud800"
+        bad.write_text(json.dumps(data))
+    with pytest.raises(LandmarkError, match=expected) as e:
+        load_landmarks(bad)
+    assert str(bad) in str(e.value)
+    str(e.value).encode("utf-8")

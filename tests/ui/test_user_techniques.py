@@ -116,6 +116,29 @@ def test_a_save_that_fails_half_way_leaves_the_users_file_intact(qtbot, make_win
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
+@pytest.mark.parametrize("kind", ["utf16", "latin1", "pipe", "deep"])
+def test_saving_into_an_unreadable_file_says_why_and_changes_nothing(qtbot, make_window, tmp_path, kind):
+    from app.errors import TalusError
+
+    win = make_window()
+    target = tmp_path / "mine.json"
+    if kind == "pipe":
+        os.mkfifo(target)  # before: the window hung reading it
+    elif kind == "utf16":
+        target.write_text('{"format": "talus-techniques", "version": 1, "techniques": []}', encoding="utf-16")
+    elif kind == "latin1":
+        target.write_bytes('{"format": "talus-techniques", "version": 1, "techniques": [], "source": "caf\xe9"}'.encode("latin-1"))
+    else:
+        target.write_text("[" * 5000 + "]" * 5000)
+    before = None if kind == "pipe" else target.read_bytes()
+    tech = dict(copy.deepcopy(win.technique("toe-rotation-2").raw), id="toe-two-mine")
+    with pytest.raises(TalusError, match="nothing was changed"):
+        win.files.save_technique(str(target), tech)
+    if before is not None:
+        assert target.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.json"]
+
+
 def export_dialog(win, technique_id, out):
     """The window's export dialog for a technique, aimed at ``out``, small and quick."""
     from app.ui.teaching import ExportDialog
@@ -153,3 +176,19 @@ def test_cancelled_export_from_the_window_leaves_nothing(qtbot, make_window, tmp
     qtbot.waitUntil(lambda: bool(results), timeout=60_000)
     assert results[0][0] is False and "cancelled" in results[0][1]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_file_export_writes_an_animated_3d_model(qtbot, make_window, tmp_path):
+    """File > Export offers the .glb model: the same dialog, a name ending in .glb."""
+    win = make_window()
+    out = tmp_path / "clip.glb"
+    dlg, results = export_dialog(win, "toe-rotation-3", out)
+    dlg.fps.setValue(10)
+    dlg.start_export()
+    qtbot.waitUntil(lambda: bool(results), timeout=120_000)
+    assert results[0][0], results
+    import pygltflib
+
+    doc = pygltflib.GLTF2().load(str(out))
+    assert len([n for n in doc.nodes if n.mesh is not None]) == len(win.rig.bones)
+    assert doc.animations and doc.animations[0].name == "toe-rotation-3"

@@ -70,6 +70,20 @@ class _AxesOf:
     moved_bones: tuple[str, ...] = ()
 
 
+@dataclass
+class _StillTimeline:
+    """A timeline of one still frame, for the overlays of a pose that is not a technique's."""
+
+    rig: object
+    n_frames: int = 1
+
+    def sample_coordinates(self) -> np.ndarray:
+        return np.zeros((1, len(self.rig.coordinates)))
+
+    def phase_named(self, _name):
+        return None
+
+
 class PoseModel(QObject):
     """The explore pose: coordinate values (rig order) with undo and redo."""
 
@@ -201,7 +215,7 @@ class ExploreMode:
         self.window.player.pause()
         self.dock.show()
         self.dock.raise_()
-        self.presenter.set_technique(self._axes(), tint=False)
+        self.presenter.set_technique(self._axes(), tint=False, timeline=_StillTimeline(self.window.rig))
         self._show()
 
     def _axes(self) -> _AxesOf:
@@ -211,29 +225,35 @@ class ExploreMode:
     def deactivate(self) -> None:
         self.active = False
         self.dock.hide()
-        self._readout_names = None
+        self._readout_names = self._tinted = None
 
     def _on_touched(self, joint: str) -> None:
         if joint != self.joint:
             self.joint = joint
             if self.active:
-                self.presenter.set_technique(self._axes(), tint=False)
-                self.presenter.show_pose(self.model.transforms())
+                self.presenter.set_technique(self._axes(), tint=False, timeline=_StillTimeline(self.window.rig))
+                self.presenter.show_pose(self.model.transforms(), 0)
 
     def _show(self) -> None:
         if not self.active:
             return
-        self.presenter.scene.set_roles(self.model.moved_bones())
-        self.presenter.show_pose(self.model.transforms())
+        moved = self.model.moved_bones()
+        if moved != getattr(self, "_tinted", None):  # tint the bones the pose moves (only when that changes)
+            self.presenter.scene.set_roles(moved)
+            self._tinted = moved
+        self.presenter.show_pose(self.model.transforms(), 0)
         self._show_readout()
 
     def _show_readout(self) -> None:
         """The readout lists the coordinates the pose history moves; its plot runs over the history."""
         poses, index = self.model.history()
         moved = [c.name for c in self.window.rig.coordinates if np.any(poses[:, c.index] != 0.0)]
-        if moved != getattr(self, "_readout_names", None) or len(poses) != getattr(self, "_readout_len", -1):
-            self.readout.show_series(moved, np.arange(len(poses), dtype=float), poses, "pose change", None)
-            self._readout_names, self._readout_len = moved, len(poses)
+        x = np.arange(len(poses), dtype=float)
+        if moved != getattr(self, "_readout_names", None):
+            self.readout.show_series(moved, x, poses, "pose change", None)
+            self._readout_names = moved
+        else:
+            self.readout.update_series(x, poses)
         self.readout.show_values(self.model.q, float(index))
 
     def take_frame_pose(self) -> bool:

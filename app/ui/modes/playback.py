@@ -30,7 +30,7 @@ class PlaybackMode:
     # -- mode switching ---------------------------------------------------------------------------------
     def activate(self) -> None:
         self.active = True
-        self.presenter.set_technique(self.player.technique)
+        self.presenter.set_technique(self.player.technique, timeline=self.player.timeline)
         self.window.readout._on_timeline(self.player.timeline)
         self.window.readout.refresh()
         self._show_frame(self.player.frame)
@@ -68,10 +68,10 @@ class PlaybackMode:
         if tech is not None:
             self.window.setWindowTitle(f"Talus - {tech.name}")
         if self.active:
-            self.presenter.set_technique(tech)
+            self.presenter.set_technique(tech, timeline=self.player.timeline)
 
     def _show_frame(self, frame: int) -> None:
         tl = self.player.timeline
         if tl is None or not self.active:
             return
-        self.presenter.show_pose(tl.transforms(frame), tl.true_transforms(frame))
+        self.presenter.show_pose(tl.transforms(frame), frame, W_true=tl.true_transforms(frame))
