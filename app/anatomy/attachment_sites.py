@@ -73,7 +73,7 @@ _ankle = [
 
 # talocrural capsule (§1): tibial reflection 10-14 mm above the anterior margin, 4-9 mm above the posterior
 # [Tantigate18]; talar attachment on the neck in front and the posterior margin behind [Pedia]
-for side, dz in (("medial", -11.0), ("middle", 0.0), ("lateral", 10.0)):
+for side, dz in (("medial", -10.0), ("middle", 0.0), ("lateral", 7.0)):
     _ankle += [
         _site("tibia", f"capsule_anterior_{side}", f"Anterior capsule, tibial attachment ({side})", TC, (20.0, 28.0, dz),
           f"{REF} §1 capsule: reflection ≈10-14 mm above the anterior tibial margin [Tantigate18]", "max_x", 6.0),
