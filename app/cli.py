@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from app.errors import TalusError
 from app.imagesize import size_arg  # noqa: F401 - the --size type, also used by export's arguments
+from app.tissueargs import add_tissue_arguments
 from app.scene.camera import VIEWS as _CAMERA_VIEWS
 
 VIEWS = tuple(_CAMERA_VIEWS)
@@ -105,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--technique", help="pose the skeleton as in this technique (with --frame)")
     s.add_argument("--frame", type=int, default=0, help="frame of the technique to show (default 0)")
     s.add_argument("--magnify", type=magnify_arg, default=None, help="display magnification of accessory motion (1-10)")
+    add_tissue_arguments(s)
     s.add_argument("--labels", action="store_true", help="name the bones on the picture, with leader lines")
 
     a = sub.add_parser("atlas", help="render every bone on one labelled sheet at one scale (PNG, no display needed)")
@@ -126,6 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--format", choices=("csv", "json", "mot"), default="csv")
     k.add_argument("--magnify", type=magnify_arg, default=None, help="multiply accessory motion, 1-10 (default: true size)")
     k.add_argument("--library", help="techniques file (default: the bundled library)")
+    k.add_argument("--no-tissues", dest="tissues", action="store_false",
+                   help="leave out the per-tissue length (mm) and strain (%%) columns")
 
     from app.export.video import add_export_arguments
 
@@ -159,6 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             path = render_still(args.output, view=args.view, size=args.size, side=args.side,
                                 technique=args.technique, frame=args.frame, magnify=args.magnify,
+                                tissues=args.tissues, arches=args.arches,
                                 labels=args.labels)
             print(f"wrote {path}")
             return 0
@@ -185,7 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from app.techniques.commands import run_kinematics
 
             return run_kinematics(args.technique, fps=args.fps, fmt=args.format, magnify=args.magnify,
-                                  out=sys.stdout, library_path=args.library)
+                                  out=sys.stdout, library_path=args.library, tissues=args.tissues)
     except TalusError as exc:
         print(f"talus: {exc}", file=sys.stderr)
         return 2

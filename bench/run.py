@@ -13,6 +13,8 @@ Figures (medians, all measured in this one run):
   frame_ms             one playback frame in the window at 1280x800: pose + overlays + Qt repaint
   frame_over_bare      frame_ms / bare_render_ms (target <= 1.1)
   playback_fps         frames shown per second while playing in real time (target >= 25)
+  tissues_frame_ms     one playback frame with every soft tissue shown (all five groups)
+  tissues_playback_fps frames shown per second with every tissue shown (target >= 25)
   drag_renders_per_s   renders per second while a joint slider is dragged in explore mode (target >= 25)
   export_realtime_ratio clip duration / wall time of a 720p30 MP4 export with captions (target >= 1.0)
 
@@ -131,7 +133,8 @@ def main() -> int:
         print(json.dumps(figures, indent=2))
     else:
         targets = {"startup_s": "<= 3.0 s", "fk_ms": "well under 1 ms", "engine_ms": "< 0.5 ms",
-                   "frame_over_bare": "<= 1.1", "playback_fps": ">= 25", "drag_renders_per_s": ">= 25", "export_realtime_ratio": ">= 1.0"}
+                   "frame_over_bare": "<= 1.1", "playback_fps": ">= 25", "tissues_playback_fps": ">= 25",
+                   "drag_renders_per_s": ">= 25", "export_realtime_ratio": ">= 1.0"}
         for k, v in figures.items():
             print(f"{k:24s} {v!s:>12}   {targets.get(k, '')}")
     return 0

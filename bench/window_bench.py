@@ -8,6 +8,8 @@ frame_ms: what one playback frame costs in the window: a timer tick's work (time
 step_ms: the same for a step while paused, when every panel follows every frame.
 renders_per_frame: VTK renders counted per shown frame (must be 1.0).
 playback_fps: distinct frames shown per second while the player runs on its own timer for 4 s.
+tissues_frame_ms, tissues_playback_fps: the same two with every soft tissue shown (all five groups and
+  the legend; target >= 25 fps).
 drag_renders_per_s: explore mode, a joint slider dragged for 3 s (a value every 8 ms, as mouse moves
   arrive): renders per second of the 3D view (target >= 25); every render shows the latest value, the
   ones between are coalesced (drag_changes_per_s is how many values the slider received).
@@ -128,6 +130,30 @@ def main() -> None:
     elapsed = time.perf_counter() - t0
     player.pause()
     rendered = win.view.render_count - c0
+    # the same with every soft tissue shown (issue 12: all five groups, legend, targets emphasised)
+    from app.anatomy.tissues import GROUPS
+
+    player.set_display(tissue_groups=frozenset(GROUPS), tripod=False)
+    tissue_frames = []
+    player.play()
+    player._timer.stop()
+    for i in range(60):
+        c = win.view.render_count
+        t = time.perf_counter()
+        player.advance_to((i + 3) % n)
+        wait_render(c)
+        tissue_frames.append((time.perf_counter() - t) * 1e3)
+        app.processEvents()
+    player.pause()
+    player.set_frame(0)
+    shown.clear()
+    player.play()
+    t1 = time.perf_counter()
+    while time.perf_counter() - t1 < 4.0:
+        app.processEvents()
+    tissue_elapsed = time.perf_counter() - t1
+    player.pause()
+    player.set_display(tissue_groups=frozenset(), tripod=False)
     drag = drag_figures(app, win)
     win.close()
     QApplication.processEvents()
@@ -139,6 +165,8 @@ def main() -> None:
                       "renders_per_frame": round(statistics.mean(renders), 3),
                       "playing_frame_ms": round(statistics.median(work), 2) if work else None,
                       "playback_fps": round(len(shown) / elapsed, 1), "playback_renders_per_s": round(rendered / elapsed, 1),
+                      "tissues_frame_ms": round(statistics.median(tissue_frames), 2),
+                      "tissues_playback_fps": round(len(shown) / tissue_elapsed, 1),
                       **drag, "technique": tech.id, "view_size": list(VIEW_SIZE)}))
 
 

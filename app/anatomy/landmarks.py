@@ -31,7 +31,7 @@ import numpy as np
 
 from app.errors import TalusError
 
-KINDS = ("palpable", "tripod", "attachment", "articular")
+KINDS = ("palpable", "tripod", "attachment", "articular", "arch")
 
 
 class LandmarkError(TalusError):

@@ -119,11 +119,14 @@ def export_technique(technique, rig, output: str | Path, *, size=(1280, 720), fp
                      view: str | None = None, start=None, end=None, loops: int = 1, speed: float = 1.0,
                      captions: bool = False, side: str = "right", magnify: float | None = None,
                      progress: Callable[[int, int], None] | None = None,
-                     cancel: Callable[[], bool] | None = None, meshes=None, labels: bool = False) -> Path:
+                     cancel: Callable[[], bool] | None = None, meshes=None, tissues=(), arches: bool = False,
+                     labels: bool = False) -> Path:
     """Render ``technique`` to ``output`` (.mp4, .gif or a folder of PNGs); return the written path.
 
     ``magnify`` (1-10, default the technique's own) is checked like everywhere else; a bad request
     (size, span, limits, output) raises :class:`TalusError` before the first frame is rendered.
+    ``tissues``: groups of soft tissues to draw (coloured by true-size strain, targets emphasised and listed);
+    ``arches``: the tripod, its ground plane and the arch heights; ``labels``: the bones named.
     """
     from app.scene.camera import REGION_VIEW, VIEWS, frame_technique
     from app.techniques.timeline import Timeline, check_magnify
@@ -153,6 +156,10 @@ def export_technique(technique, rig, output: str | Path, *, size=(1280, 720), fp
             frame_technique(stage.plotter.renderer, stage.scene, technique, side=side, view=view, timeline=tl)
             overlays = TechniqueOverlays(stage.plotter, rig, technique, side=side, timeline=tl,
                                          meshes=stage.scene.meshes)
+            if tissues or arches:
+                stage.show_tissues(tissues, arches=arches, targets=technique.targets)
+                if tissues and technique.targets:
+                    stage.set_info(technique)
             if labels:
                 stage.add_labels()
             writer = _Writer(kind, tmp, plan.fps)
@@ -163,6 +170,8 @@ def export_technique(technique, rig, output: str | Path, *, size=(1280, 720), fp
                 W = tl.transforms_at(float(t))
                 stage.scene.set_transforms(W)
                 overlays.set_transforms(W, tl.frame_at(float(t)))  # contacts: their state on the frame grid
+                if tissues or arches:
+                    stage.pose_tissues(W, tl.true_transforms_at(float(t)))
                 stage.set_note(tl.magnification_note(float(t)), font_size=max(10, h // 52))
                 if captions:
                     ph = tl.phase_index_at(float(t))
@@ -276,6 +285,7 @@ def add_export_arguments(p: argparse.ArgumentParser) -> None:
     from app.imagesize import size_arg
     from app.scene.camera import VIEWS
     from app.techniques.timeline import magnify_arg
+    from app.tissueargs import add_tissue_arguments
 
     p.add_argument("technique", help="technique id (see talus list)")
     p.add_argument("-o", "--output", required=True, help="clip.mp4, clip.gif, frames/ for numbered PNGs, or clip.glb for an animated 3D model (glTF)")
@@ -291,6 +301,7 @@ def add_export_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--side", choices=("right", "left"), default="right")
     p.add_argument("--magnify", type=magnify_arg, default=None, help="display magnification of accessory motion (1-10)")
     p.add_argument("--library", help="techniques file (default: the bundled library)")
+    add_tissue_arguments(p)
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -335,7 +346,8 @@ def run_export(args: argparse.Namespace) -> int:
 
     path = export_technique(tech, rig, args.output, size=args.size, fps=args.fps, view=args.view, start=args.start,
                             end=args.end, loops=args.loops, speed=args.speed, captions=args.captions, side=args.side,
-                            magnify=args.magnify, progress=progress, labels=args.labels)
+                            magnify=args.magnify, progress=progress, tissues=args.tissues, arches=args.arches,
+                            labels=args.labels)
     print(f"wrote {path}")
     return 0
 

@@ -36,6 +36,11 @@ class OffscreenStage:
         self.caption_actor = None
         self.note_actor = None
         self._note = None
+        self.info_actor = None
+        self.tissue_set = None
+        self.tissues = None
+        self.tripod = None
+        self._info_technique = None
         self.fit_view(view)
         # pyvista renders nothing until show() has run once; tell it the camera is ours, not its default.
         self.plotter.camera_set = True
@@ -70,6 +75,53 @@ class OffscreenStage:
             self.note_actor.SetText(3, text or "")  # 3: the upper right corner of a vtkCornerAnnotation
             self.note_actor.SetVisibility(bool(text))
 
+    def show_tissues(self, groups=(), *, arches: bool = False, targets=()) -> None:
+        """Draw the soft tissues of ``groups`` (emphasising ``targets``) and, with ``arches``, the tripod and arches."""
+        from app.anatomy.tissues import load_tissues
+        from app.scene.tissues import TissueScene, TripodScene
+
+        if self.tissue_set is None:
+            self.tissue_set = load_tissues(rig=self.rig, kinematics=self.kin)
+        if self.tissues is None:
+            self.tissues = TissueScene(self.plotter, self.tissue_set, side=self.side)
+            self.tripod = TripodScene(self.plotter, self.tissue_set, side=self.side)
+        self.tissues.set_targets(targets)
+        self.tissues.set_groups(groups)
+        if groups:  # tissues in front: the bones in one plain colour, so no tint competes with the strain colours
+            self.scene.set_roles((), ())
+        self.tripod.set_visible(arches)
+
+    def pose_tissues(self, W_drawn=None, W_true=None) -> None:
+        """Move the tissues and arches with the drawn pose, colour and measure them at true size (no render)."""
+        if self.tissues is None:
+            return
+        W_drawn = W_drawn if W_drawn is not None else self.kin.transforms(self.rig.zero_pose())
+        self.tissues.update(W_drawn, W_true)
+        self.tripod.update(W_drawn, W_true)
+        if self._info_technique is not None:
+            self._show_info(W_drawn if W_true is None else W_true)
+
+    def set_info(self, technique) -> None:
+        """List the technique's target tissues with their current true-size strain (upper left)."""
+        self._info_technique = technique
+        self._show_info(self.tissues.true_transforms if self.tissues is not None else None)
+
+    def _show_info(self, W_true) -> None:
+        from app.anatomy.tissues import describe_states
+
+        if self.info_actor is not None:
+            self.plotter.remove_actor(self.info_actor, render=False)
+            self.info_actor = None
+        tech = self._info_technique
+        if tech is None or W_true is None or not tech.targets:
+            return
+        lines = describe_states(self.tissue_set, tech.targets, W_true)
+        self.info_actor = self.plotter.add_text("Target tissues (true size)\n" + "\n".join(lines), position="upper_left",
+                                                font_size=11, color="white", shadow=True)
+        prop = self.info_actor.GetTextProperty()
+        prop.SetBackgroundColor(0.06, 0.07, 0.09)
+        prop.SetBackgroundOpacity(1.0)
+
     def add_labels(self):
         """Name every bone, with leader lines (laid out again at each render)."""
         from app.scene.labels import LabelLayer
@@ -91,9 +143,14 @@ class OffscreenStage:
 
 def render_still(output: str | Path, *, view: str = "three_quarter", size=(1280, 800), side: str = "right",
                  technique: str | None = None, frame: int = 0, magnify: float | None = None,
-                 library: str | Path | None = None, labels: bool = False) -> Path:
-    """Write a PNG of the skeleton (optionally posed at a technique's frame, optionally with the bones
-    named: ``labels``); return its path."""
+                 library: str | Path | None = None, tissues=(), arches: bool = False,
+                 labels: bool = False) -> Path:
+    """Write a PNG of the skeleton (optionally posed at a technique's frame); return its path.
+
+    ``tissues``: groups of soft tissues to draw (coloured by true-size strain, with a legend; a technique's
+    targets emphasised and listed with their strain); ``arches``: the tripod, ground plane and arch heights;
+    ``labels``: the bones named, with leader lines.
+    """
     output = Path(output)
     if output.suffix.lower() != ".png":
         raise TalusError(f"{output}: a still is written as PNG; give a file name ending in .png")
@@ -108,6 +165,8 @@ def render_still(output: str | Path, *, view: str = "three_quarter", size=(1280,
     stage = OffscreenStage(size, side=side, view=view)
     try:
         caption = f"{'Right' if side == 'right' else 'Left'} foot - {VIEWS[view][0].lower()} view"
+        W_drawn = W_true = None
+        tech = None
         if technique:
             from app.techniques.library import load_library
             from app.techniques.timeline import Timeline
@@ -129,11 +188,17 @@ def render_still(output: str | Path, *, view: str = "three_quarter", size=(1280,
 
             stage.scene.set_roles(tech.worked_bones, tech.stabilised_bones)
             W = tl.transforms(frame)
+            W_drawn, W_true = W, tl.true_transforms(frame)
             stage.scene.set_transforms(W)
             overlays = TechniqueOverlays(stage.plotter, stage.rig, tech, side=side, timeline=tl, meshes=stage.scene.meshes)
             overlays.set_transforms(W, frame)
             span = tl.phases[tl.phase_index(frame)]
             caption = f"{tech.name} - {span.name} - frame {frame}/{tl.n_frames - 1}\n{caption}"
+        if tissues or arches:
+            stage.show_tissues(tissues, arches=arches, targets=tech.targets if tech else ())
+            stage.pose_tissues(W_drawn, W_true)
+            if tissues and tech is not None and tech.targets:
+                stage.set_info(tech)
         stage.set_caption(caption, font_size=12)
         if labels:
             stage.add_labels()

@@ -56,12 +56,20 @@ def run_list(path: str | None, out: TextIO | None = None) -> int:
     return 1 if result.problems and not result.techniques else 0
 
 
-def kinematics_table(timeline: Timeline, *, magnified: bool = False) -> tuple[list[str], list[list]]:
-    """Header and rows: frame, time_s, phase, every coordinate, then per bone px..pz, qw..qz (mm)."""
+def kinematics_table(timeline: Timeline, *, magnified: bool = False, tissues=None) -> tuple[list[str], list[list]]:
+    """Header and rows: frame, time_s, phase, every coordinate, then per bone px..pz, qw..qz (mm), then per
+    tissue (``tissues``: a :class:`~app.anatomy.tissues.TissueSet`) its length (mm) and strain (%), always at
+    true size: the length and strain of its most strained line."""
     rig = timeline.rig
     header = ["frame", "time_s", "phase"] + [c.name for c in rig.coordinates]
     for b in rig.bones:
         header += [f"{b.name}.{s}" for s in ("px", "py", "pz", "qw", "qx", "qy", "qz")]
+    if tissues is not None:
+        for t in tissues:
+            header += [f"{t.name}.length_mm", f"{t.name}.strain_pct"]
+        W_true = np.stack([timeline.true_transforms(f) for f in range(timeline.n_frames)])
+        strain, line = tissues.tissue_strains(W_true)
+        length = np.take_along_axis(tissues.lengths(W_true), line, axis=-1)
     rows = []
     for f in range(timeline.n_frames):
         q = timeline.pose(f) if magnified else timeline.coordinates(f)
@@ -73,13 +81,18 @@ def kinematics_table(timeline: Timeline, *, magnified: bool = False) -> tuple[li
         for i in range(len(rig.bones)):
             row += [round(float(v), 6) for v in W[i, :3, 3]]
             row += [round(float(quat[i, 3]), 8)] + [round(float(v), 8) for v in quat[i, :3]]
+        if tissues is not None:
+            for t in tissues:
+                row += [round(float(length[f, t.index]), 4), round(100.0 * float(strain[f, t.index]), 4)]
         rows.append(row)
     return header, rows
 
 
 def run_kinematics(technique_id: str, *, fps: float = 30.0, fmt: str = "csv", magnify: float | None = None,
-                   out: TextIO | None = None, library_path: str | None = None) -> int:
-    """Write a technique's frames (true size unless ``magnify``) as CSV, JSON or an OpenSim .mot file."""
+                   out: TextIO | None = None, library_path: str | None = None, tissues: bool = True) -> int:
+    """Write a technique's frames (true size unless ``magnify``) as CSV, JSON or an OpenSim .mot file.
+
+    With ``tissues`` (CSV and JSON), each tissue's length (mm) and strain (%) follow, at true size always."""
     out = out or sys.stdout
     from app.anatomy import load_rig
 
@@ -106,13 +119,19 @@ def run_kinematics(technique_id: str, *, fps: float = 30.0, fmt: str = "csv", ma
     if magnify is not None:
         magnify = check_magnify(magnify)  # the one check (a TalusError the command line prints)
     tl = Timeline(tech, rig, fps=fps, magnify=magnify if magnify is not None else 1.0)
-    header, rows = kinematics_table(tl, magnified=magnify is not None)
+    tissue_set = None
+    if tissues and fmt != "mot":
+        from app.anatomy.tissues import load_tissues
+
+        tissue_set = load_tissues(rig=rig, kinematics=tl.kin)
+    header, rows = kinematics_table(tl, magnified=magnify is not None, tissues=tissue_set)
     if fmt == "csv":
         w = csv.writer(out, lineterminator="\n")
         w.writerow(header)
         w.writerows(rows)
     elif fmt == "json":
-        json.dump({"technique": tech.id, "fps": fps, "magnify": magnify or 1.0, "units": {"angles": "deg", "translations": "mm"},
+        json.dump({"technique": tech.id, "fps": fps, "magnify": magnify or 1.0, "units": {"angles": "deg", "translations": "mm", "tissue lengths": "mm, true size",
+                                                                           "tissue strains": "% of the slack length, true size"},
                    "frame": "foot frame: X anterior, Y superior, Z lateral (right foot), mm",
                    "columns": header, "frames": [dict(zip(header, r)) for r in rows]}, out, indent=1)
         out.write("\n")

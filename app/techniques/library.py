@@ -10,7 +10,8 @@ technique; phases that do not add up to the technique's duration; duplicate ids 
 across files); a track moving a joint the technique does not list, or a listed joint no track moves;
 cues longer than 25 words; a contact on an unknown landmark (the message lists the bone's landmarks),
 too far from it, or whose arrow names an unknown phase or a coordinate nothing moves. A contact in the
-old form (a foot-frame ``point_mm``) is read as its bone's nearest landmark plus the offset to it.
+old form (a foot-frame ``point_mm``) is read as its bone's nearest landmark plus the offset to it; target tissues
+not named in ``meshes/tissues.json``.
 """
 
 from __future__ import annotations
@@ -298,6 +299,16 @@ def _semantic_problems(t: dict, rig, prefix: list, file: str, tid: str | None) -
         for b in note.get("bones", []):
             if b not in rig.bone_names:
                 bad(["anatomy_notes", k, "bones"], f"unknown bone '{b}'")
+    if t.get("targets"):
+        from app.anatomy.tissues import TissueError, tissue_names
+
+        try:
+            known_tissues = tissue_names()
+        except TissueError:  # the tissues file itself is broken: the window reports that; the technique still loads
+            known_tissues = None
+        for k, name in enumerate(t["targets"] if known_tissues is not None else []):
+            if name not in known_tissues:
+                bad(["targets", k], f"unknown tissue '{name}' (tissues are named in meshes/tissues.json)")
     return out
 
 
@@ -427,4 +438,5 @@ def build_technique(t: dict, rig, file: str) -> Technique:
         display_magnification=float(t.get("display_magnification", 1.0)),
         anatomy_notes=tuple(AnatomyNote(n["text"], tuple(n.get("bones", [])), tuple(n.get("joints", [])),
                                         n.get("source_paragraph")) for n in t.get("anatomy_notes", [])),
+        targets=tuple(t.get("targets", [])),
         file=file, raw=t)

@@ -115,5 +115,6 @@ class Technique:
     source_paragraphs: tuple[int, ...]
     display_magnification: float
     anatomy_notes: tuple[AnatomyNote, ...] = ()
+    targets: tuple[str, ...] = ()  # names of the tissues it works on (meshes/tissues.json)
     file: str = ""
     raw: dict = field(default_factory=dict, repr=False, compare=False)  # the JSON object it came from

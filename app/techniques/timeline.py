@@ -199,6 +199,10 @@ class Timeline:
         """(n_bones, 4, 4) world transforms of the drawn pose at any time ``time_s`` (s)."""
         return self.kin.transforms(self.pose_at(time_s))
 
+    def true_transforms_at(self, time_s: float) -> np.ndarray:
+        """(n_bones, 4, 4) world transforms at true size at any time ``time_s`` (s)."""
+        return self.kin.transforms(self.coordinates_at(time_s))
+
     def magnification_note(self, time_s: float | None = None) -> str | None:
         """``"distraction drawn 6x, true 1.5 mm"`` while a magnified coordinate moves, else None.
 

@@ -105,6 +105,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
                run=lambda w: w.visibility.show_all(), modes=WATCH_OR_EXPLORE),
     ActionSpec("labels", "Bone &names", ("N",), "Name the bones on the model, with leader lines", "Bones", checkable=True,
                state="labels", separator_before=True, modes=WATCH_OR_EXPLORE),
+    # Tissues: what the technique stretches
+    ActionSpec("show_tissues", "Soft &tissues", ("T",), "Draw every ligament, capsule band, fascia slip and tendon, coloured by strain", "Tissues",
+               checkable=True, run=lambda w, on: w.tissue_layer.show_all(on)),
+    *(ActionSpec(f"tissues_{g}", f"{label} tissues", (), f"Draw the {label.lower()} tissues", "Tissues", checkable=True,
+                 run=lambda w, on, g=g: w.tissue_layer.set_group(g, on), separator_before=g == "ankle")
+      for g, label in (("ankle", "Ankle"), ("hindfoot", "Hindfoot"), ("midfoot", "Midfoot"), ("forefoot", "Forefoot"),
+                       ("fascia_tendons", "Fascia and tendon"))),
+    ActionSpec("tripod", "Tripod and &arches", ("A",), "Show the three points the foot stands on, its ground plane and the arch heights", "Tissues",
+               checkable=True, state="tripod", separator_before=True),
     # Playback
     ActionSpec("play_pause", "&Play / pause", ("Space",), "Play or pause the technique", "Playback", run=lambda w: w.player.toggle(), modes=PLAYBACK),
     ActionSpec("step_back", "Step &back", ("Left",), "One frame back", "Playback", run=lambda w: w.player.step(-1), modes=PLAYBACK),
@@ -142,7 +151,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("about", "&About Talus", (), "About Talus and its sources", "Help", run=lambda w: w.dialogs.about()),
 )
 
-MENUS = ("File", "Edit", "View", "Bones", "Playback", "Study", "Help")
+MENUS = ("File", "Edit", "View", "Bones", "Tissues", "Playback", "Study", "Help")
 
 
 def spec(action_id: str) -> ActionSpec:

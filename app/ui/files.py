@@ -143,7 +143,8 @@ class UserFiles:
             return
         dispose(self.export)  # the last export's dialog (hidden once it finished) goes
         lib = tech.file if w.library is not None and tech.file in self.paths else None
-        self.export = ExportDialog(w, tech, side=w.player.side, magnify=w.player.magnify, library=lib)
+        self.export = ExportDialog(w, tech, side=w.player.side, magnify=w.player.magnify, library=lib,
+                                   tissues=sorted(w.player.display.tissue_groups), arches=w.player.display.tripod)
         self.export.finished_export.connect(self._export_finished)
         self.export.show()
 

@@ -12,6 +12,7 @@ Who does what::
     visibility.py                   hide / isolate / fade, the Bones panel, labels
     files.py                        the user's techniques files, duplicate-and-edit, video export dialog
     snapshot.py                     off-screen pictures of the view (Save image)
+    tissues.py                      soft tissues by group, their strain (list, plot, hover), tripod and arches
     bookmarks.py                    named camera views per technique
     presentation.py                 full screen with captions, blank screen
     persistence.py                  what is remembered between runs (QSettings)
@@ -39,6 +40,7 @@ from app.ui.player import PlaybackController
 from app.ui.presentation import Presentation
 from app.ui.presenter import ScenePresenter
 from app.ui.snapshot import Snapshot
+from app.ui.tissues import TissueLayer
 from app.ui.view3d import SkeletonView
 from app.ui.visibility import Visibility
 
@@ -76,6 +78,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.browser_dock, self.bones_dock)
         self.browser_dock.raise_()
         self._build_modes()
+        self.tissue_layer = TissueLayer(self)
         self.statusBar().showMessage("Drag to orbit, scroll to zoom, click a bone to select it.")
         self.view.bone_clicked.connect(lambda b: self.player.set_display(selected=b or None))
         self.view.bone_clicked.connect(self._on_bone_clicked)

@@ -29,12 +29,14 @@ class ScenePresenter(QObject):
         self.overlays = None
         self.pose = np.tile(np.eye(4), (len(rig.bones), 1, 1))
         self.ghost_bones: list[str] | None = None  # None: every bone
+        self.layers: list = []  # more drawn layers posed with the bones: .update(W drawn, W true size or None)
         player.changed.connect(self._on_changed)
 
     # -- what modes call ----------------------------------------------------------------------------
-    def show_pose(self, W: np.ndarray, frame: int | None = None) -> None:
+    def show_pose(self, W: np.ndarray, frame: int | None = None, *, W_true: np.ndarray | None = None) -> None:
         """Pose every bone (right-foot frame) and the overlays riding on them (``frame``: the timeline
-        frame, which decides which contacts show and their arrows' sense); one render."""
+        frame, which decides which contacts show and their arrows' sense); one render. ``W_true``: the
+        same pose at true size when ``W`` is magnified (the layers' numbers use it)."""
         self.pose = np.asarray(W, dtype=float)
         self.scene.set_transforms(self.pose)
         if self.overlays is not None:
@@ -43,6 +45,8 @@ class ScenePresenter(QObject):
                 self.frame = frame
                 if self.player.display.hidden:
                     self._hide_on_hidden_bones(self.player.display.hidden)
+        for layer in self.layers:
+            layer.update(self.pose, W_true)
         self.view.request_render()
 
     def set_technique(self, technique, *, tint: bool = True, timeline=None) -> None:

@@ -42,6 +42,10 @@ class Snapshot:
                 for bone, actor in ov.contact_actors + ov.axis_actors:
                     if bone in display.hidden:
                         actor.SetVisibility(False)
+            if display.tissue_groups or display.tripod:  # the tissues and arches as drawn in the window
+                stage.show_tissues(display.tissue_groups, arches=display.tripod, targets=tech.targets if tech else ())
+                stage.scene.copy_look(scene)
+                stage.pose_tissues(scene.transforms, getattr(w.tissue_layer, "_W_true", None))
             w.view.copy_camera_to(stage.plotter.renderer)
             return stage.render()
         finally:

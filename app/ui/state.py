@@ -49,6 +49,8 @@ class DisplayState:
     hidden: frozenset[str] = field(default_factory=frozenset)  # bones not drawn
     xray: bool = False  # fade every bone but the selected one
     selected: str | None = None  # the picked bone
+    tissue_groups: frozenset[str] = field(default_factory=frozenset)  # soft-tissue groups drawn (app.anatomy.tissues.GROUPS)
+    tripod: bool = False  # the tripod on its ground plane and the arch heights
 
     def validate(self) -> None:
         if self.side not in SIDES:

@@ -29,7 +29,8 @@ class ExportDialog(QDialog):
 
     finished_export = Signal(bool, str)  # ok, message
 
-    def __init__(self, window, technique, *, side: str, magnify: float | None, library: str | None = None):
+    def __init__(self, window, technique, *, side: str, magnify: float | None, library: str | None = None,
+                 tissues=(), arches: bool = False):
         super().__init__(window)
         self.setWindowTitle(f"Export video - {technique.name}")
         self.technique = technique
@@ -72,6 +73,11 @@ class ExportDialog(QDialog):
         self.captions = QCheckBox("Burn the cues into the video")
         self.captions.setChecked(True)
         form.addRow("Captions", self.captions)
+        self.tissue_groups, self.arches = tuple(tissues), bool(arches)
+        self.tissues = QCheckBox("Draw the tissues, tripod and arches shown in the window")
+        self.tissues.setChecked(bool(tissues) or bool(arches))
+        self.tissues.setEnabled(bool(tissues) or bool(arches))
+        form.addRow("Tissues", self.tissues)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.button(QDialogButtonBox.Ok).setText("Export")
         buttons.accepted.connect(self.start_export)
@@ -97,6 +103,10 @@ class ExportDialog(QDialog):
             args.append("--captions")
         if self.magnify:
             args += ["--magnify", f"{self.magnify:g}"]
+        if self.tissues.isChecked() and self.tissue_groups:
+            args += ["--tissues", ",".join(self.tissue_groups)]
+        if self.tissues.isChecked() and self.arches:
+            args.append("--arches")
         if self.library:
             args += ["--library", self.library]
         return args

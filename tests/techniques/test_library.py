@@ -113,6 +113,7 @@ CASES = [
     ("key after the end", lambda t: t["tracks"]["talocrural.dorsiflexion"][-1].__setitem__("t", 99),
      'techniques[0].tracks["talocrural.dorsiflexion"][3].t', "after the end"),
     ("listed joint never moved", lambda t: (t["joints"].append("subtalar")), "techniques[0].joints", "no track"),
+    ("unknown target tissue", lambda t: t["targets"].append("meniscus"), "techniques[0].targets[2]", "unknown tissue 'meniscus'"),
 ]
 
 

@@ -75,4 +75,4 @@ class PlaybackMode:
         tl = self.player.timeline
         if tl is None or not self.active:
             return
-        self.presenter.show_pose(tl.transforms(frame), frame)
+        self.presenter.show_pose(tl.transforms(frame), frame, W_true=tl.true_transforms(frame))
