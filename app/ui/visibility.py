@@ -152,11 +152,36 @@ class Visibility(QObject):
         view = self.window.view
         cam = view.plotter.renderer.GetActiveCamera()
         cam.Zoom(1.0 / view.fit_scale)  # back to the plain preset, then as much smaller as needed
+        self._centre_silhouette(cam)  # a foot framed off centre would leave one label column no room
         k = self.labels.room_zoom()
         cam.Zoom(k)
         view.fit_scale = k
         view.plotter.renderer.ResetCameraClippingRange()
         view.request_render()
+
+    def _centre_silhouette(self, cam) -> None:
+        """Pan the camera sideways so the visible bones sit in the middle of the view (px -> world at the
+        focal distance; the view direction and the zoom stay as they are)."""
+        import numpy as np
+
+        renderer = self.window.view.plotter.renderer
+        w, h = renderer.GetSize()
+        a, _, b, _ = self.labels.silhouette()
+        dx_px = (a + b) / 2 - w / 2
+        if w <= 0 or h <= 0 or abs(dx_px) < 1.0:
+            return
+        fp, pos = np.array(cam.GetFocalPoint()), np.array(cam.GetPosition())
+        forward = fp - pos
+        dist = float(np.linalg.norm(forward))
+        if cam.GetParallelProjection():
+            per_px = 2.0 * cam.GetParallelScale() / h
+        else:
+            per_px = 2.0 * dist * np.tan(np.radians(cam.GetViewAngle()) / 2.0) / h
+        right = np.cross(forward / dist, np.array(cam.GetViewUp()))
+        right /= np.linalg.norm(right)
+        shift = right * dx_px * per_px
+        cam.SetFocalPoint(*(fp + shift))
+        cam.SetPosition(*(pos + shift))
 
     def _update_labels(self) -> None:
         d = self.player.display
