@@ -46,11 +46,12 @@ def test_missing_rig_file(tmp_path):
 
 
 def to_mm(raw):
-    """The rig with every *_gm value given in mm instead (the new form), and no scale."""
-    s = raw.pop("scale")
+    """The rig with every *_gm value given in mm instead (the mm form), and no scale."""
+    s = raw.pop("scale", 1.0)
     raw.pop("scale_source", None)
     for j in raw["joints"]:
-        j["centre_mm"] = [v * s for v in j.pop("centre_gm")]
+        if "centre_gm" in j:
+            j["centre_mm"] = [v * s for v in j.pop("centre_gm")]
         for d in j["dofs"]:
             if "point_gm" in d:
                 d["point_mm"] = [v * s for v in d.pop("point_gm")]
@@ -58,14 +59,24 @@ def to_mm(raw):
         raw["landmarks_mm"] = {k: [x * s for x in v] for k, v in raw.pop("landmarks_gm").items()}
 
 
-def test_centres_and_points_in_mm_give_the_same_rig_as_gm_times_scale(tmp_path, rig):
+def to_gm(raw, scale=1.25):
+    """The rig in the GM form: every point divided by ``scale``, which the loader multiplies back."""
+    to_mm(raw)
+    raw["scale"] = scale
+    for j in raw["joints"]:
+        j["centre_gm"] = [v / scale for v in j.pop("centre_mm")]
+        for d in j["dofs"]:
+            if "point_mm" in d:
+                d["point_gm"] = [v / scale for v in d.pop("point_mm")]
+    raw["landmarks_gm"] = {k: [x / scale for x in v] for k, v in raw.pop("landmarks_mm").items()}
+
+
+def test_centres_and_points_in_gm_times_scale_give_the_same_rig_as_in_mm(tmp_path, rig):
     import numpy as np
 
     from app.anatomy.kinematics import Kinematics
 
-    raw = json.loads(RIG_PATH.read_text())
-    assert "centre_gm" in json.dumps(raw) or "centre_mm" in json.dumps(raw)
-    mm = load_rig(write(tmp_path, to_mm))
+    mm = load_rig(write(tmp_path, to_gm))
     assert [j.name for j in mm.joints] == [j.name for j in rig.joints]
     for a, b in zip(mm.joints, rig.joints):
         assert np.allclose(a.centre_mm, b.centre_mm), a.name
@@ -80,9 +91,9 @@ def test_a_rig_may_mix_mm_and_gm_values(tmp_path, rig):
     import numpy as np
 
     def mutate(r):
+        to_gm(r)
         j = r["joints"][0]
-        if "centre_gm" in j:
-            j["centre_mm"] = [v * r["scale"] for v in j.pop("centre_gm")]
+        j["centre_mm"] = [v * r["scale"] for v in j.pop("centre_gm")]
     mixed = load_rig(write(tmp_path, mutate))
     assert np.allclose(mixed.joints[0].centre_mm, rig.joints[0].centre_mm)
     assert np.allclose(mixed.joints[1].centre_mm, rig.joints[1].centre_mm)

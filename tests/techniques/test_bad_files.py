@@ -49,7 +49,7 @@ NON_FINITE = [
     (lambda t: t["oscillations"][0].__setitem__("amplitude", float("nan")), "oscillations[0].amplitude"),
     (lambda t: t["oscillations"][0].__setitem__("frequency_hz", float("-inf")), "oscillations[0].frequency_hz"),
     (lambda t: t.__setitem__("display_magnification", float("nan")), "display_magnification"),
-    (lambda t: t["contacts"][0]["point_mm"].__setitem__(1, float("nan")), "contacts[0].point_mm[1]"),
+    (lambda t: t["contacts"][0].__setitem__("offset_mm", [0.0, float("nan"), 0.0]), "contacts[0].offset_mm[1]"),
     (lambda t: t["contacts"][0]["direction"].__setitem__(0, float("inf")), "contacts[0].direction[0]"),
 ]
 

@@ -20,8 +20,13 @@ def test_clicking_a_bone_selects_it_and_shows_its_info(qtbot, make_window):
     win = make_window()
     win.view.set_view("medial")
     qtbot.wait(50)
-    for bone in ("talus", "metatarsal_1", "calcaneus"):
-        x, y = win.view.display_position(win.view.bone_centre(bone))
+    from app.anatomy.landmarks import load_landmarks
+
+    marks = load_landmarks()
+    # a point on each bone that faces the medial camera: its most medial landmark
+    for bone, landmark in (("talus", "neck_medial"), ("metatarsal_1", "head_medial"), ("calcaneus", "sustentaculum_tali")):
+        m = marks.get(bone, landmark)
+        x, y = win.view.display_position(m.point_mm - 0.3 * m.normal)  # just under its surface
         assert win.view.pick(x, y) == bone  # what lies under the bone's centre
         click_display(qtbot, win, x, y)
         qtbot.waitUntil(lambda: win.view.scene.selected == bone, timeout=2000)
