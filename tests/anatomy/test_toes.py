@@ -47,7 +47,7 @@ def test_distal_phalanges_narrow_behind_the_base_and_widen_into_a_tuft(geometry,
     base, tuft = width_at(q, 0.0, 0.25), width_at(q, 0.6, 0.9)
     waist = min(width_at(q, f, f + 0.08) for f in np.arange(0.3, 0.6, 0.04))
     assert base > 1.5 * waist, (base, waist)
-    assert tuft > 1.3 * waist, (tuft, waist)
+    assert tuft > 1.25 * waist, (tuft, waist)  # the old ball-shaped DP2: 1.13
     # a flat dorsum: the tuft is much thinner than it is wide
     tip = q[q[:, 0] > 0.65 * q[:, 0].max()]
     assert np.ptp(tip[:, 1]) < 0.75 * np.ptp(tip[:, 2])

@@ -34,11 +34,11 @@ from app.anatomy.bonegen.sdf import capsule, ellipsoid, frame, local, smax, smin
 # Per bone, full widths (W, mediolateral) and heights (H, dorsoplantar) in mm:
 #   base (W, H), shaft waist (W, H), dorsal arch of the shaft (mm), tubercle size (mm)
 PROXIMAL = {
-    1: dict(base=(20.0, 15.0), waist=(12.0, 8.6), arch=1.2, tub=3.2),   # hallux: wide base about 20 mm (§7)
-    2: dict(base=(12.2, 10.0), waist=(6.6, 5.4), arch=0.8, tub=1.8),
-    3: dict(base=(11.4, 9.6), waist=(6.2, 5.1), arch=0.7, tub=1.7),
-    4: dict(base=(10.8, 9.2), waist=(5.9, 4.9), arch=0.6, tub=1.6),
-    5: dict(base=(11.0, 9.2), waist=(6.0, 4.9), arch=0.6, tub=1.6),
+    1: dict(base=(20.0, 15.0), waist=(12.0, 8.6), arch=1.6, tub=3.2),   # hallux: wide base about 20 mm (§7)
+    2: dict(base=(12.2, 10.0), waist=(6.6, 5.4), arch=1.1, tub=1.8),
+    3: dict(base=(11.4, 9.6), waist=(6.2, 5.1), arch=1.0, tub=1.7),
+    4: dict(base=(10.8, 9.2), waist=(5.9, 4.9), arch=0.9, tub=1.6),
+    5: dict(base=(11.0, 9.2), waist=(6.0, 4.9), arch=0.9, tub=1.6),
 }
 MIDDLE = {  # shaft about the head's diameter (§7); base the proximal head's width plus the joint space
     2: dict(base=(11.2, 9.0), waist=(7.0, 5.0), arch=0.3, tub=1.2),
@@ -48,11 +48,11 @@ MIDDLE = {  # shaft about the head's diameter (§7); base the proximal head's wi
 }
 #   base (W, H), waist (W, H), tuft (W, H, length of the spade)
 DISTAL = {
-    1: dict(base=(17.0, 12.0), waist=(9.0, 5.8), tuft=(14.0, 4.4, 9.0), tub=2.4),
-    2: dict(base=(9.4, 7.0), waist=(4.2, 3.2), tuft=(7.2, 2.5, 4.6), tub=1.1),
-    3: dict(base=(9.0, 6.8), waist=(4.0, 3.1), tuft=(6.9, 2.4, 4.4), tub=1.0),
-    4: dict(base=(8.6, 6.5), waist=(3.9, 3.0), tuft=(6.6, 2.3, 4.2), tub=1.0),
-    5: dict(base=(8.2, 6.0), waist=(3.7, 2.9), tuft=(6.0, 2.2, 3.0), tub=0.9),
+    1: dict(base=(17.0, 12.0), waist=(9.0, 6.0), tuft=(14.0, 5.0, 9.0), tub=2.4),
+    2: dict(base=(9.4, 7.0), waist=(4.2, 3.4), tuft=(7.2, 3.0, 4.6), tub=1.1),
+    3: dict(base=(9.0, 6.8), waist=(4.0, 3.3), tuft=(6.9, 2.9, 4.4), tub=1.0),
+    4: dict(base=(8.6, 6.5), waist=(3.9, 3.2), tuft=(6.6, 2.8, 4.2), tub=1.0),
+    5: dict(base=(8.2, 6.0), waist=(3.7, 3.0), tuft=(6.0, 2.6, 3.0), tub=0.9),
 }
 
 
