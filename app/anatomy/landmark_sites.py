@@ -67,6 +67,32 @@ def _ray_sites() -> list[Site]:
         dp = f"distal_phalanx_{i}"
         out.append(Site(dp, "tip", f"Tip of toe {i} (tuft of the distal phalanx)", "palpable", f"tip:{i}",
                         (0.0, 0.0, 0.0), f"{MORPH} §7 (ungual tuberosity)", "max_x", 40.0))
+        out += _phalanx_sites(i)
+    return out
+
+
+def _phalanx_sites(i: int) -> list[Site]:
+    """The toe's knuckles and shafts a therapist holds when mobilising a toe: the dorsum of the proximal
+    phalanx's head (over the PIP joint; for the hallux the IP joint), the dorsum of the middle phalanx,
+    the medial side of the hallux's proximal base (abductor hallucis, medial collateral ligament and
+    FHB insertions, §7 attachments) and the dorsum of the distal phalanx's base (the nail fold)."""
+    pip = "interphalangeal_1" if i == 1 else f"proximal_interphalangeal_{i}"
+    pp, dp = f"proximal_phalanx_{i}", f"distal_phalanx_{i}"
+    out = [Site(pp, "head_dorsal", f"Head of the proximal phalanx, toe {i} (dorsal, over the "
+                f"{'IP' if i == 1 else 'PIP'} joint)", "palpable", f"joint:{pip}", (-1.5, 6.0 if i == 1 else 4.0, 0.0),
+                f"{MORPH} §7 (spool-shaped bicondylar head)", "nearest"),
+           Site(dp, "base_dorsal", f"Base of the distal phalanx, toe {i} (dorsal)", "palpable", f"joint:"
+                f"{'interphalangeal_1' if i == 1 else f'distal_interphalangeal_{i}'}",
+                (5.0 if i == 1 else 3.0, 6.0 if i == 1 else 3.5, 0.0), f"{MORPH} §7 (flat dorsum)", "max_y",
+                4.0 if i == 1 else 2.5)]
+    if i == 1:
+        out.append(Site(pp, "base_medial", "Base of the proximal phalanx of the hallux (medial side)", "palpable",
+                        "joint:metatarsophalangeal_1", (14.0, 0.0, -10.0),
+                        f"{MORPH} §7 (FHB via the sesamoids to the sides of the PP1 base)", "min_z", 5.0))
+    else:
+        out.append(Site(f"middle_phalanx_{i}", "dorsal", f"Middle phalanx, toe {i} (dorsal)", "palpable",
+                        f"joint:{pip}", (4.5, 3.5, 0.0), f"{MORPH} §7 (short, shaft about the head's diameter)",
+                        "max_y", 2.5))
     return out
 
 

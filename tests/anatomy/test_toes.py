@@ -1,0 +1,118 @@
+"""The phalanges read as phalanges: a base, a shaft and a head; distal phalanges that widen into a tuft;
+robust hallux phalanges; and the toe landmarks on the features they name (foot-bone-morphology.md §7).
+
+Everything is measured in each phalanx's own frame from the rig (x along the bone, y dorsal, z lateral),
+never from positions of today's meshes."""
+
+import numpy as np
+import pytest
+import trimesh
+
+from app import MESH_DIR
+from app.anatomy.bonegen.geometry import Geometry
+from app.anatomy.bonegen.sdf import frame
+
+LESSER = range(2, 6)
+
+
+@pytest.fixture(scope="module")
+def geometry(rig):
+    return Geometry(rig)
+
+
+@pytest.fixture(scope="module")
+def phalanges(rig):
+    return {b.name: trimesh.load(MESH_DIR / b.mesh, process=False) for b in rig.bones if "phalanx" in b.name}
+
+
+def in_own_frame(geometry, mesh, kind, i):
+    """The mesh's vertices in the phalanx's frame, x measured from the bone's proximal end (mm)."""
+    a, b, u = geometry.phalanx(kind, i)
+    q = (np.asarray(mesh.vertices) - a) @ frame(u).T
+    q[:, 0] -= q[:, 0].min()
+    return q
+
+
+def width_at(q, frac_lo, frac_hi):
+    """Greatest mediolateral width (mm) of the slab of the bone between two fractions of its length."""
+    L = q[:, 0].max()
+    s = q[(q[:, 0] >= frac_lo * L) & (q[:, 0] <= frac_hi * L)]
+    return np.ptp(s[:, 2])
+
+
+@pytest.mark.parametrize("i", [1, 2, 3, 4, 5])
+def test_distal_phalanges_narrow_behind_the_base_and_widen_into_a_tuft(geometry, phalanges, i):
+    """Not a ball: a wide base, a waist, then a spade-like tuft that carries the nail."""
+    q = in_own_frame(geometry, phalanges[f"distal_phalanx_{i}"], "distal", i)
+    base, tuft = width_at(q, 0.0, 0.25), width_at(q, 0.6, 0.9)
+    waist = min(width_at(q, f, f + 0.08) for f in np.arange(0.3, 0.6, 0.04))
+    assert base > 1.5 * waist, (base, waist)
+    assert tuft > 1.25 * waist, (tuft, waist)  # the old ball-shaped DP2: 1.13
+    # a flat dorsum: the tuft is much thinner than it is wide
+    tip = q[q[:, 0] > 0.65 * q[:, 0].max()]
+    assert np.ptp(tip[:, 1]) < 0.75 * np.ptp(tip[:, 2])
+
+
+@pytest.mark.parametrize("kind, i", [("proximal", i) for i in range(1, 6)] + [("middle", i) for i in LESSER])
+def test_proximal_and_middle_phalanges_have_a_base_a_waisted_shaft_and_a_two_condyle_head(geometry, phalanges, kind, i):
+    q = in_own_frame(geometry, phalanges[f"{kind}_phalanx_{i}"], kind, i)
+    base = width_at(q, 0.0, 0.2)
+    waist = min(width_at(q, f, f + 0.06) for f in np.arange(0.3, 0.7, 0.04))
+    head = width_at(q, 0.8, 1.0)
+    assert base > 1.3 * waist, (base, waist)
+    if kind == "proximal":  # a middle phalanx's shaft is about its head's diameter (§7)
+        assert head > 1.1 * waist, (head, waist)
+    # the head's end: two condyles reach further than the groove between them
+    L = q[:, 0].max()
+    end = q[q[:, 0] > L - 3.0]
+    hw = np.ptp(end[:, 2]) / 2
+    zc = (end[:, 2].max() + end[:, 2].min()) / 2
+    groove = end[np.abs(end[:, 2] - zc) < 0.12 * hw][:, 0].max()
+    condyles = min(end[np.abs(end[:, 2] - zc - s * 0.45 * hw) < 0.12 * hw][:, 0].max() for s in (-1, 1))
+    assert condyles - groove > 0.1, (condyles, groove)
+
+
+def test_the_proximal_phalanges_cup_the_metatarsal_heads(geometry, phalanges):
+    """The base is concave: its rim reaches further back than the middle of its articular surface."""
+    for i in range(1, 6):
+        q = in_own_frame(geometry, phalanges[f"proximal_phalanx_{i}"], "proximal", i)
+        centre = q[np.hypot(q[:, 1] - np.median(q[:, 1]), q[:, 2] - np.median(q[:, 2])) < 1.5]
+        floor = centre[:, 0].min()
+        assert floor > 0.8, (i, floor)
+
+
+def test_the_hallux_phalanges_are_the_most_robust(geometry, phalanges):
+    """PP1 base about 20 mm wide, DP1 tuft far broader than any lesser tuft (§7)."""
+    q = in_own_frame(geometry, phalanges["proximal_phalanx_1"], "proximal", 1)
+    assert 17.0 <= width_at(q, 0.0, 0.2) <= 23.0
+    tufts = {i: width_at(in_own_frame(geometry, phalanges[f"distal_phalanx_{i}"], "distal", i), 0.6, 0.9)
+             for i in range(1, 6)}
+    assert all(tufts[1] > 1.5 * tufts[i] for i in LESSER), tufts
+    volumes = {n: m.volume for n, m in phalanges.items()}
+    assert max(volumes, key=volumes.get) == "proximal_phalanx_1"
+    assert volumes["middle_phalanx_5"] < min(volumes[f"middle_phalanx_{i}"] for i in (2, 3, 4))
+
+
+def test_the_toe_landmarks_lie_on_the_features_they_name(rig, geometry):
+    from app.anatomy.landmarks import load_landmarks
+
+    marks = load_landmarks(bones=set(rig.bone_names))
+
+    def get(bone, name):
+        m = marks.get(bone, name)
+        return np.asarray(m.point_mm, float), np.asarray(m.normal, float)
+
+    for i in range(1, 6):
+        a, b, u = geometry.phalanx("proximal", i)
+        p, n = get(f"proximal_phalanx_{i}", "head_dorsal")
+        assert n[1] > 0.5 and np.linalg.norm(p - b) < 9.0, (i, p, b, n)  # on top of the head, over the joint
+        p, n = get(f"proximal_phalanx_{i}", "base_dorsal")
+        assert n[1] > 0.4 and (p - a) @ u < 0.45 * ((b - a) @ u), (i, p, n)
+        a, tip, u = geometry.phalanx("distal", i)
+        dp = trimesh.load(MESH_DIR / rig.bone(f"distal_phalanx_{i}").mesh, process=False)
+        p, n = get(f"distal_phalanx_{i}", "tip")
+        assert (p - a) @ u > (np.asarray(dp.vertices) - a).dot(u).max() - 1.5, i  # the far end of the tuft
+        p, n = get(f"distal_phalanx_{i}", "base_dorsal")
+        assert n[1] > 0.4 and (p - a) @ u < 0.5 * ((tip - a) @ u), (i, p, n)
+    p, n = get("proximal_phalanx_1", "base_medial")
+    assert n[2] < -0.5
