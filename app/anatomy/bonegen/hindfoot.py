@@ -110,7 +110,7 @@ def talus(g):
         q = D.q(p)
         a, b = q[:, 0], q[:, 1]
         # trochlea: a wheel on the talocrural axis, wedge-shaped in plan, the groove on top
-        wheel = smax(D.surface(p), D.sides(p), k=1.5)
+        wheel = smax(D.surface(p), D.sides(p), k=2.5)
         wheel = smax(wheel, (a - b) * 0.7071 - 13.0, k=4.0)  # no wheel under the neck
         wheel = smax(wheel, (-a - b) * 0.7071 - 11.0, k=4.0)
         wheel = smax(wheel, -a * 0.8 - b * 0.2 - 11.5, k=4.0)  # the dome's posterior edge  # nor behind, below the dome's back edge
@@ -130,6 +130,14 @@ def talus(g):
         # front of and below it are left alone)
         above = np.maximum(np.maximum(-D.surface(p), (a - b) * 0.7071 - 10.0), -b)
         d = smax(d, -above, k=0.8)
+        # the medial facet is only about 15 mm tall ([KTal]): below it the body falls away medially
+        taper = np.maximum(0.0, 5.0 - b) * 0.45 * np.clip((12.0 - a) / 8.0, 0.0, 1.0)
+        below_facet = smax(q[:, 2] - (D.medial_edge(a) + taper), a - 12.0, k=4.0)
+        d = smax(d, -below_facet, k=3.0)
+        # the lateral facet is a triangle, its apex down on the lateral process ([Gray268])
+        outside_triangle = smax((D.lateral_edge(a) - 2.5) - q[:, 2],
+                                -(np.abs(a + 1.0) - 0.45 * (b + 13.0) - 4.0) * 0.9, k=2.0)
+        d = smax(d, -outside_triangle, k=3.0)
         # FHL groove between the posterior tubercles
         d = ssub(d, capsule(p, fhl + [1.5, 7.0, 0.0], fhl + [-1.0, -8.0, 0.0], 2.4), k=1.2)
         # the medial face: the comma-shaped facet above, the deltoid pit below its tail

@@ -24,7 +24,7 @@ import numpy as np
 
 from app.anatomy.bonegen.dims import GAP_MM
 from app.anatomy.bonegen.hindfoot import Dome
-from app.anatomy.bonegen.sdf import box, capsule, ellipsoid, halfspace, smax, smin, ssub
+from app.anatomy.bonegen.sdf import capsule, ellipsoid, halfspace, smax, smin, ssub
 
 CUT_ABOVE_DOME_MM = 100.0  # the shafts are cut this far above the dome's apex
 
@@ -48,10 +48,9 @@ def tibia(g):
         shaft = capsule(p, s0, s0 + [-2.0, 110.0, -1.0], 13.5, 12.5)
         flare = ellipsoid(p, D.to_foot([-1.0, apex_b + 13.0, -2.5]), (20.0, 16.0, 22.5), D.F)
         # the plafond block: from the lips (posterior lower) up into the metaphysis, wider in front
-        # (a rounded block in the dome frame, its lower face tilted so the posterior lip hangs lower)
-        lip_axes = np.stack([np.cos(0.05) * D.F[0] + np.sin(0.05) * D.F[1],
-                             -np.sin(0.05) * D.F[0] + np.cos(0.05) * D.F[1], D.F[2]])
-        block = box(p, D.to_foot([-0.5, apex_b + 7.0, -2.0]), (19.5, 11.5, 19.0), lip_axes, r=6.0)
+        # (a flattened dome over the trochlea, its lower rim the lips, the posterior one lower)
+        block = ellipsoid(p, D.to_foot([-1.0, apex_b + 7.0, -2.0]), (21.0, 13.0, 21.0), D.F)
+        block = smin(block, ellipsoid(p, D.to_foot([-12.0, apex_b + 4.0, -2.0]), (9.0, 9.0, 17.0), D.F), k=4.0)
         # medial malleolus: anterior (larger, lower) and posterior colliculi, flattened side to side
         mm_c = D.medial_edge(0.0) - GAP_MM - 7.0
         ant_coll = _flat(p, D, [3.5, apex_b - 7.0, mm_c + 0.5], (8.5, 9.5, 6.8))
