@@ -70,7 +70,7 @@ def tibia(g):
         d = ssub(d, capsule(p, D.to_foot([-5.0, apex_b - 2.0, D.lateral_edge(-5.0) + 11.5]),
                             D.to_foot([-7.0, apex_b + 45.0, 24.0]), 7.0, 6.0), k=3.0)
         # square cut of the shaft
-        return smax(d, halfspace(p, (0.0, top_y, 0.0), (0.0, 1.0, 0.0)), k=1.5)
+        return smax(d, halfspace(p, (0.0, top_y, 0.0), (0.0, 1.0, 0.0)), k=3.0)
     return f
 
 
