@@ -1,46 +1,206 @@
-"""Talus and calcaneus (foot-bone-morphology.md §2-§3)."""
+"""Talus and calcaneus (foot-bone-morphology.md §2-§3).
+
+Both bones are laid out on the rig: the trochlea on the talocrural axis through ``J["talocrural"]``,
+the talar head on ``J["talonavicular"]`` (its centre of curvature), the calcaneal cuboid facet on
+``J["calcaneocuboid"]``; the ground plane is y = 0. All numbers are mm in the foot frame at neutral
+(X anterior, Y superior, Z lateral, right foot) unless a comment names the dome frame.
+
+The dome frame (:class:`Dome`): a = forward, b = up (both perpendicular to the talocrural axis),
+c = along the axis (lateral); origin the talocrural centre. The tibial plafond and both malleoli are
+modelled on the same frame (app.anatomy.bonegen.leg) so the mortise fits the trochlea.
+
+Sizes (foot-bone-morphology.md):
+- talus L 56-58, W 42-44, H 36-37 (§2 build target, [KTal]); trochlea 31-33 mm wide in front and
+  about 24 mm behind ([KTal] 32.5 ± 2.0, [NJCA18] 31 / 21.4), sagittal radius 20 mm ([BMRI19], TLEM
+  19-22), central groove with a depth angle of about 157 deg ([NJCA18] 156 ± 5.1), lateral shoulder
+  about 1 mm higher (TLEM); neck about 27 deg medial and 26 deg plantar (from the rig's centres;
+  [KTal] 24.4 / 28.2); head 29.7 x 20.5 mm, long axis oblique, radius 13 about the talonavicular
+  centre ([NJCA18], TLEM); posterior calcaneal facet 35 x 22 mm, concave, long axis forward-lateral
+  45 deg ([KTal], [Gray268]).
+- calcaneus L 78-82, W 42-45, H 42-45 (§3 build target); plantar surface pitched about 22 deg;
+  peroneal trochlea 13 x 9 x 3 mm ([Hyer05]); sustentaculum a medial shelf under the talar neck
+  ([Feneis], [AnatNext]).
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from app.anatomy.bonegen.sdf import capsule, ellipsoid, frame, smin, unit
+from app.anatomy.bonegen.sdf import (box, capsule, cylinder, ellipsoid, frame, halfspace, smax, smin,
+                                     ssub, unit)
+
+DOME_RADIUS_MM = 20.0  # sagittal radius of the trochlea over its groove ([BMRI19], TLEM)
+GROOVE_SLOPE = 0.20  # each slope of the groove rises about 11-13 deg from the chord (depth angle ≈157 deg)
+LATERAL_RISE = 0.035  # the lateral shoulder stands about 1 mm higher than the medial (TLEM)
+FACET_RADIUS_MM = 24.0  # posterior talocalcaneal facet: concave on the talus, convex on the calcaneus
+
+
+class Dome:
+    """The trochlea of the talus on the talocrural axis; shared with the tibia and fibula."""
+
+    def __init__(self, g):
+        self.A = g.J["talocrural"]
+        e = unit(g.axis("talocrural.dorsiflexion"))
+        fwd = unit(np.cross([0.0, 1.0, 0.0], e))
+        up = np.cross(e, fwd)
+        self.F = np.stack([fwd, up, e])  # rows: a (forward), b (up), c (lateral along the axis)
+        self.groove_c = -1.0  # the groove lies just medial of the axis midpoint
+
+    def q(self, p):
+        return (p - self.A) @ self.F.T
+
+    def to_foot(self, abc):
+        return self.A + np.asarray(abc, float) @ self.F
+
+    def radius(self, c):
+        """Sagittal radius of the trochlea at lateral position c (mm): the groove and the shoulders."""
+        d = c - self.groove_c
+        return DOME_RADIUS_MM + GROOVE_SLOPE * (np.sqrt(d * d + 9.0) - 3.0) + LATERAL_RISE * d
+
+    @staticmethod
+    def medial_edge(a):
+        """c of the medial border of the trochlea at forward position a: 31-33 mm wide in front,
+        about 24 mm behind ([KTal], [NJCA18]); the lateral border converges more."""
+        return -15.0 - 0.08 * a
+
+    @staticmethod
+    def lateral_edge(a):
+        return 12.6 + 0.17 * a
+
+    def surface(self, p, grow=0.0):
+        """Distance to the dome's cylinder-like articular surface (negative under it), grown by ``grow``."""
+        q = self.q(p)
+        r = np.hypot(q[:, 0], q[:, 1])
+        return r - (self.radius(q[:, 2]) + grow)
+
+    def sides(self, p, grow=0.0):
+        q = self.q(p)
+        a, c = q[:, 0], q[:, 2]
+        return np.maximum(c - (self.lateral_edge(a) + grow), (self.medial_edge(a) - grow) - c)
+
+
+def posterior_facet(g):
+    """(centre of the facet's cylinder axis, axis unit vector, long-axis unit vector) of the posterior
+    talocalcaneal facet: long axis forward-lateral 45 deg to the median plane ([Gray268]), concave on
+    the talus along that long axis, so the cylinder's axis runs forward-medial."""
+    A = g.J["talocrural"]
+    top = A + np.array([-5.5, -16.3, 4.0])  # the facet's deepest point under the talar body
+    long_axis = unit([1.0, 0.0, 1.0])
+    axis = unit([1.0, 0.12, -1.0])  # rises slightly forward: facet inclined about 11 deg (PMC9291144)
+    centre = top - np.array([0.0, FACET_RADIUS_MM, 0.0])
+    return centre, axis, long_axis, top
 
 
 def talus(g):
+    D = Dome(g)
     A, TN = g.J["talocrural"], g.J["talonavicular"]
-    ax = g.axis("talocrural.dorsiflexion")
-    head = TN + np.array([-9.5, 0.5, 1.0])
-    neck_dir = unit(head - (A + np.array([4.0, -6.0, -2.0])))
+    body_c = A + np.array([-1.5, -8.5, -0.5])
+    neck_dir = unit(TN - (A + np.array([2.0, -3.0, -1.0])))
+    head_axes = frame(neck_dir)
+    t = np.radians(40.0)  # the head's long axis: lateral end up, about 40 deg from horizontal
+    head_axes = np.stack([head_axes[0], np.cos(t) * head_axes[1] - np.sin(t) * head_axes[2],
+                          np.cos(t) * head_axes[2] + np.sin(t) * head_axes[1]])
+    fc, fk, _fl, ftop = posterior_facet(g)
+    lat_proc = D.to_foot([-1.0, -13.0, 18.0])  # everted lower angle of the lateral facet
+    post_lat = A + np.array([-17.0, -11.0, 3.5])  # lateral (larger) posterior tubercle
+    post_med = A + np.array([-14.5, -12.5, -8.0])  # medial tubercle
+    fhl = A + np.array([-19.0, -12.0, -2.5])  # flexor hallucis longus groove between them
 
     def f(p):
-        q = p - A
-        along = q @ ax
-        radial = np.linalg.norm(q - np.outer(along, ax), axis=1)
-        tro = np.maximum(radial - 18.5, np.abs(along) - 13.5)
-        tro = np.minimum(tro, 0) + np.hypot(np.maximum(radial - 18.5, 0), np.maximum(np.abs(along) - 13.5, 0))
-        body = ellipsoid(p, A + [-1.0, -9.0, -0.5], (21.0, 12.5, 14.5))
-        post = ellipsoid(p, A + [-19.0, -12.0, 2.0], (7.0, 5.0, 7.0))
-        lat = ellipsoid(p, A + [-2.0, -14.0, 13.0], (8.0, 6.0, 5.0))
-        neck = capsule(p, A + [6.0, -5.0, -3.0], head - neck_dir * 4.0, 9.5, 8.5)
-        hd = ellipsoid(p, head, (11.0, 11.0, 13.0), frame(neck_dir))
-        return smin(tro, body, post, lat, neck, hd, k=5.0)
+        q = D.q(p)
+        a, b = q[:, 0], q[:, 1]
+        # trochlea: a wheel on the talocrural axis, wedge-shaped in plan, the groove on top
+        wheel = smax(D.surface(p), D.sides(p), k=2.5)
+        wheel = smax(wheel, (a - b) * 0.7071 - 13.0, k=4.0)  # no wheel under the neck
+        wheel = smax(wheel, (-a - b) * 0.7071 - 11.0, k=4.0)
+        wheel = smax(wheel, -a * 0.8 - b * 0.2 - 11.5, k=4.0)  # the dome's posterior edge  # nor behind, below the dome's back edge
+        body = ellipsoid(p, body_c, (17.5, 11.5, 14.0))
+        # lateral process: the lower angle of the triangular lateral facet, flaring out
+        process = ellipsoid(p, lat_proc, (7.0, 4.5, 4.0), frame([1.0, 0.0, 0.3], [0.0, 1.0, 0.35]))
+        lateral = capsule(p, D.to_foot([-4.0, 4.0, 11.5]), lat_proc, 3.0, 3.5)
+        tubercles = smin(ellipsoid(p, post_lat, (6.0, 4.5, 5.0)), ellipsoid(p, post_med, (4.5, 4.0, 3.5)), k=2.0)
+        neck = capsule(p, A + np.array([6.0, -4.0, -2.5]), TN - neck_dir * 6.0, 9.0, 8.3)
+        head = ellipsoid(p, TN, (11.5, 10.3, 14.6), head_axes)
+        d = smin(wheel, body, k=5.0)
+        d = smin(d, lateral, process, k=4.0)
+        d = smin(d, tubercles, k=3.0)
+        d = smin(d, neck, k=5.0)
+        d = smin(d, head, k=4.0)
+        # keep the trochlea's articular surface clean: nothing above the dome (the neck and head in
+        # front of and below it are left alone)
+        above = np.maximum(np.maximum(-D.surface(p), (a - b) * 0.7071 - 10.0), -b)
+        d = smax(d, -above, k=0.8)
+        # the medial facet is only about 15 mm tall ([KTal]): below it the body falls away medially
+        taper = np.maximum(0.0, 5.0 - b) * 0.45 * np.clip((12.0 - a) / 8.0, 0.0, 1.0)
+        below_facet = smax(q[:, 2] - (D.medial_edge(a) + taper), a - 12.0, k=4.0)
+        d = smax(d, -below_facet, k=3.0)
+        # the lateral facet is a triangle, its apex down on the lateral process ([Gray268])
+        outside_triangle = smax((D.lateral_edge(a) - 2.5) - q[:, 2],
+                                -(np.abs(a + 1.0) - 0.45 * (b + 13.0) - 4.0) * 0.9, k=2.0)
+        d = smax(d, -outside_triangle, k=3.0)
+        # FHL groove between the posterior tubercles
+        d = ssub(d, capsule(p, fhl + [1.5, 7.0, 0.0], fhl + [-1.0, -8.0, 0.0], 2.4), k=1.2)
+        # the medial face: the comma-shaped facet above, the deltoid pit below its tail
+        d = ssub(d, ellipsoid(p, D.to_foot([-3.0, -11.0, -16.5]), (5.0, 4.0, 3.0)), k=1.5)
+        # under-surface: the deeply concave posterior calcaneal facet, the sulcus tali in front
+        cup = cylinder(p, fc - fk * 14.0, fc + fk * 12.0, FACET_RADIUS_MM)
+        d = ssub(d, cup, k=1.5)
+        sulcus = capsule(p, ftop + [9.0, 1.5, -13.0], ftop + [17.5, 0.0, 12.0], 2.5, 5.0)
+        d = ssub(d, sulcus, k=2.0)
+        return d
     return f
 
 
 def calcaneus(g):
-    CC, STJ = g.J["calcaneocuboid"], g.J["subtalar"]
+    CC = g.J["calcaneocuboid"]
+    fc, fk, fl, ftop = posterior_facet(g)
+    pitch = np.radians(17.0)
+    long_axes = frame([np.cos(pitch), np.sin(pitch), 0.08])
+    body_c = np.array([17.0, 26.0, 3.5])
+    # the convex posterior facet: the talar facet's cylinder, bounded to the facet's outline
+    facet_axes = np.stack([fl, [0.0, 1.0, 0.0], fk])
+    facet_box_c = ftop + np.array([0.0, -9.0, 0.0])
+    # the saddle of the cuboid facet: convex from above down, concave from side to side ([Gray268])
+    cc_n = unit([1.0, -0.15, -0.05])
+    cc_axes = frame(cc_n)
+    cc_front = CC - cc_n * 0.9
 
     def f(p):
-        tuber = ellipsoid(p, (-4.0, 24.0, 2.0), (17.0, 22.0, 15.0))
-        tuber_feet = ellipsoid(p, (0.0, 7.0, 0.0), (13.0, 7.0, 15.0))
-        body = ellipsoid(p, (24.0, 30.0, 3.0), (26.0, 16.0, 16.0))
-        top = ellipsoid(p, STJ + [-10.0, -10.0, 5.0], (16.0, 9.0, 13.0))
-        ant = capsule(p, (38.0, 30.0, 6.0), CC + [4.0, 0.0, 0.0], 11.0, 10.0)
-        sust = ellipsoid(p, STJ + [4.0, -11.0, -15.0], (10.0, 4.5, 9.0))
-        return smin(tuber, tuber_feet, body, top, ant, sust, k=5.0)
+        tuber = ellipsoid(p, (-7.0, 22.0, 3.0), (15.0, 20.0, 14.5), frame([1.0, 0.25, 0.0]))
+        med_proc = ellipsoid(p, (3.0, 6.5, -6.0), (13.0, 6.5, 8.5), frame([1.0, 0.1, 0.25]))
+        lat_proc = ellipsoid(p, (0.0, 6.0, 10.0), (9.0, 6.0, 5.5))
+        body = box(p, body_c, (25.0, 14.0, 13.0), long_axes, r=8.0)
+        upper = box(p, ftop + [-2.0, -14.0, -1.0], (14.0, 10.0, 12.0), facet_axes, r=5.0)
+        facet = smax(cylinder(p, fc - fk * 12.0, fc + fk * 12.0, FACET_RADIUS_MM - 0.2),
+                     ellipsoid(p, facet_box_c, (19.0, 13.0, 12.5), facet_axes), k=1.0)
+        # anterior process (beak) to the cuboid facet
+        ant = capsule(p, body_c + [10.0, 6.0, 2.0], CC + [-5.0, 0.5, 0.0], 12.0, 11.0)
+        beak = ellipsoid(p, CC + [-7.0, 7.5, -2.0], (8.0, 4.5, 7.0))
+        # sustentaculum tali: a shelf projecting medially under the talar neck
+        sus = box(p, (40.0, 41.5, -15.5), (10.5, 4.8, 9.0), frame([1.0, -0.05, -0.2]), r=4.0)
+        sus_brace = ellipsoid(p, (36.0, 35.0, -9.0), (11.0, 7.5, 8.0))
+        trochlea = ellipsoid(p, (27.0, 30.0, 17.0), (6.5, 2.8, 3.6), frame([1.0, -0.2, 0.0]))
+        d = smin(tuber, body, k=6.0)
+        d = smin(d, med_proc, lat_proc, k=4.0)
+        d = smin(d, upper, k=5.0)
+        d = smin(d, facet, k=3.0)
+        d = smin(d, ant, beak, k=5.0)
+        d = smin(d, sus_brace, k=4.0)
+        d = smin(d, sus, k=5.0)
+        d = smin(d, trochlea, k=2.0)
+        # cuboid facet: cut the front with the saddle
+        ql = (p - cc_front) @ cc_axes.T
+        saddle = ql[:, 0] + ql[:, 1] ** 2 / 40.0 - ql[:, 2] ** 2 / 60.0
+        d = smax(d, saddle, k=1.5)
+        # FHL groove under the sustentaculum
+        d = ssub(d, capsule(p, (26.0, 34.0, -18.0), (52.0, 32.0, -21.0), 3.6), k=1.5)
+        # calcaneal sulcus, opening laterally into the sinus tarsi
+        d = ssub(d, capsule(p, ftop + [8.5, -4.0, -13.0], ftop + [18.0, -7.5, 14.0], 2.5, 7.0), k=2.5)
+        # flat-ish plantar surface rising forward (calcaneal pitch) and no bone below the ground
+        d = smax(d, halfspace(p, (0.0, 0.0, 0.0), (0.0, -1.0, 0.0)), k=1.0)
+        return d
     return f
 
 
 BONES = {"talus": talus, "calcaneus": calcaneus}
-SETTINGS = {"talus": {"voxel_mm": 0.6, "triangles": 6000}, "calcaneus": {"voxel_mm": 0.8, "triangles": 6500}}
+SETTINGS = {"talus": {"voxel_mm": 0.5, "triangles": 7000}, "calcaneus": {"voxel_mm": 0.7, "triangles": 7000}}
