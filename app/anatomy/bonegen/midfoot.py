@@ -3,8 +3,8 @@
 Each bone is placed on the rig's joint centres (mm, foot frame: X anterior, Y superior, Z lateral):
 
 - navicular: a boat-shaped curved plate between the talar head and the cuneiforms. Its proximal face
-  is a deep spherical cup about the talonavicular centre (the talar head's centre; head radius about
-  13 mm, cup radius = head + GAP_MM); its distal face is convex and kidney-shaped, cut into three
+  is a deep cup about the talonavicular centre (the talar head's centre): the head's ellipsoid
+  (13 mm along the neck, 29.7 x 20.5 mm across, [NJCA18]) grown by GAP_MM; its distal face is convex and kidney-shaped, cut into three
   facets (one plane per cuneiform, meeting at two ridges); the tuberosity projects plantar-medially at
   the GM tuberosity point. AP 15-16 mm, transverse about 34 mm (about 40 with the tuberosity),
   vertical about 22 mm ([Raj24], GM, §4).
@@ -28,9 +28,12 @@ from __future__ import annotations
 import numpy as np
 
 from app.anatomy.bonegen.dims import GAP_MM
-from app.anatomy.bonegen.sdf import ellipsoid, frame, halfspace, smax, smin, sphere, ssub, unit, capsule
+from app.anatomy.bonegen.sdf import capsule, ellipsoid, frame, halfspace, smax, smin, ssub, unit
 
-TALAR_HEAD_MM = 13.0  # radius of the talar head about the talonavicular centre (NJCA18: 29.7 x 20.5 mm)
+#: The talar head about the talonavicular centre (hindfoot.talus): semi-axes along the neck, then its
+#: oblique long axis turned 40 deg (lateral end up); 29.7 x 20.5 mm ([NJCA18]), 13 mm along the neck.
+TALAR_HEAD_MM = (13.0, 10.5, 14.9)
+TALAR_HEAD_TILT_DEG = 40.0
 NAV_FACET_MM = 4.0  # the navicular's distal facets lie this far beyond the naviculocuneiform centres
 
 
@@ -60,7 +63,12 @@ def navicular(g):
     d = unit(nc - TN)
     axes = frame(d)
     facets = _nav_facets(g)
-    cup = TALAR_HEAD_MM + GAP_MM
+    # the cup: the talar head's ellipsoid grown by the joint space, in the head's own axes
+    A = g.J["talocrural"]
+    neck = frame(unit(TN - (A + np.array([2.0, -3.0, -1.0]))))
+    t = np.radians(TALAR_HEAD_TILT_DEG)
+    head_axes = np.stack([neck[0], np.cos(t) * neck[1] - np.sin(t) * neck[2], np.cos(t) * neck[2] + np.sin(t) * neck[1]])
+    cup_radii = np.asarray(TALAR_HEAD_MM) + GAP_MM
     tub = g.gm(66.0, 43.5, -29.5)  # GM tuberosity (most medial point 65.8, 42.3, -34.8; §8.1)
 
     def f(p):
@@ -68,7 +76,7 @@ def navicular(g):
         body = smax(body, halfspace(p, TN + d * 6.0, -d), k=2.0)  # the rim of the boat
         body = smin(body, ellipsoid(p, tub, (7.5, 7.0, 6.5)), k=6.0)
         body = smax(body, planes(p, facets, k=1.5), k=1.5)
-        return ssub(body, sphere(p, TN, cup), k=1.5)  # the cup for the talar head
+        return ssub(body, ellipsoid(p, TN, cup_radii, head_axes), k=1.5)  # the cup for the talar head
     return f
 
 
@@ -79,14 +87,15 @@ def cuboid(g):
     cc_axes = frame(unit([1.0, -0.15, -0.05]))  # the calcaneus's cuboid facet faces this way (hindfoot)
     faces = [
         (T4 - u4 * GAP_MM / 2, u4),  # MT4 facet
-        (T5 - u5 * GAP_MM / 2, u5),  # MT5 facet (the two meet at the vertical ridge)
+        (T5 - u5 * GAP_MM / 2, unit(u5 + np.array([0.0, 0.0, 0.8]))),  # MT5 facet, facing forward and out
+        # (the two meet at the vertical ridge)
         (np.array([80.0, 40.0, 12.0]), unit([0.12, 0.35, -1.0])),  # medial: lateral cuneiform, navicular
-        (np.array([65.0, 30.0, 26.5]), unit([0.25, 0.15, 1.0])),  # lateral border
+        (np.array([65.0, 30.0, 28.0]), unit([0.25, 0.15, 1.0])),  # lateral border
         (np.array([50.0, 46.5, 10.0]), unit([0.33, 1.0, 0.25])),  # dorsum, sloping forward and laterally
-        (np.array([50.0, 22.5, 10.0]), unit([-0.22, -1.0, 0.0])),  # plantar surface
+        (np.array([50.0, 21.0, 10.0]), unit([-0.22, -1.0, 0.0])),  # plantar surface
     ]
-    ridge_a, ridge_b = np.array([65.0, 19.0, 25.0]), np.array([69.5, 20.5, 8.0])
-    groove_a, groove_b = np.array([71.5, 13.5, 28.0]), np.array([79.0, 13.5, 6.0])
+    ridge_a, ridge_b = np.array([65.0, 18.0, 26.0]), np.array([69.5, 19.5, 8.0])
+    groove_a, groove_b = np.array([71.5, 14.5, 29.0]), np.array([79.0, 14.0, 6.0])
 
     def f(p):
         body = planes(p, faces, k=3.0)
@@ -137,7 +146,7 @@ def _sloped(a, b, up):
 def medial_cuneiform(g):
     return _cuneiform(
         g, 1,
-        (np.array([0.0, 40.0, -33.0]), unit([0.0, 0.2, -1.0])),  # medial face (subcutaneous)
+        (np.array([0.0, 40.0, -32.0]), unit([0.0, 0.2, -1.0])),  # medial face (subcutaneous)
         _side(*C1_C2, +1, GAP_MM),
         _sloped((72.0, 57.5), (98.0, 48.5), +1),  # thin dorsal edge
         _sloped((72.0, 37.0), (98.0, 16.5), -1))  # broad plantar base, lowest in front (about 17 mm)
