@@ -1,59 +1,177 @@
-"""Navicular, cuboid and the three cuneiforms (foot-bone-morphology.md §4-§5)."""
+"""Navicular, cuboid and the three cuneiforms (foot-bone-morphology.md §4, §5, §7b, §8.2).
+
+Each bone is placed on the rig's joint centres (mm, foot frame: X anterior, Y superior, Z lateral):
+
+- navicular: a boat-shaped curved plate between the talar head and the cuneiforms. Its proximal face
+  is a deep cup about the talonavicular centre (the talar head's centre): the head's ellipsoid
+  (13 mm along the neck, 29.7 x 20.5 mm across, [NJCA18]) grown by GAP_MM; its distal face is convex and kidney-shaped, cut into three
+  facets (one plane per cuneiform, meeting at two ridges); the tuberosity projects plantar-medially at
+  the GM tuberosity point. AP 15-16 mm, transverse about 34 mm (about 40 with the tuberosity),
+  vertical about 22 mm ([Raj24], GM, §4).
+- cuboid: a wedge, medial side about 33 mm, lateral about 20 mm, height about 26 mm ([Moi21], §4);
+  a saddle-shaped (concavo-convex) calcaneal facet with the posteromedial calcaneal process; distal
+  facets for MT4 and MT5 meeting at a vertical ridge; the oblique plantar peroneal groove with the
+  ridge and the tuberosity behind it; a medial face for the lateral cuneiform.
+- cuneiforms: wedges between their navicular facet and their metatarsal base. C1 base plantar,
+  thin edge dorsal, kidney-shaped distal facet; C2 base dorsal, apex plantar, the shortest (its
+  distal face recessed about 10 mm behind C1's along the MT2 axis: the mortise for the MT2 base);
+  C3 base dorsal, reaching further forward than the cuboid ([Frazer-Cun], [Gray-Cun], §5). Their
+  plantar points form the transverse arch: C1 about 18, C2 about 31 (the keystone, about 13 mm above
+  C1 and the cuboid), C3 about 24, cuboid about 15 mm above the sole (GM, §8.2).
+
+The faces between neighbours are planes a joint space apart; the carving in ``bonegen`` then fits
+every articular surface through the techniques' motion.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from app.anatomy.bonegen.sdf import box, ellipsoid, frame, smin, wedge
+from app.anatomy.bonegen.dims import GAP_MM
+from app.anatomy.bonegen.sdf import capsule, ellipsoid, frame, halfspace, smax, smin, ssub, unit
+
+#: The talar head about the talonavicular centre (hindfoot.talus): semi-axes along the neck, then its
+#: oblique long axis turned 40 deg (lateral end up); 29.7 x 20.5 mm ([NJCA18]), 13 mm along the neck.
+TALAR_HEAD_MM = (13.0, 10.5, 14.9)
+TALAR_HEAD_TILT_DEG = 40.0
+NAV_FACET_MM = 4.0  # the navicular's distal facets lie this far beyond the naviculocuneiform centres
+
+
+def planes(p, faces, k=2.5):
+    """Rounded convex polyhedron: the smooth intersection of half-spaces (point, outward normal)."""
+    out = halfspace(p, *faces[0])
+    for point, normal in faces[1:]:
+        out = smax(out, halfspace(p, point, normal), k=k)
+    return out
+
+
+def _nav_facets(g):
+    """(point, outward unit normal) of the navicular's three distal facets, for C1, C2, C3. Each faces
+    along its cuneiform (naviculocuneiform to tarsometatarsal centre), the medial one turned
+    medially and the lateral one laterally so that two ridges part the three facets."""
+    out = []
+    for i, turn in ((1, -0.35), (2, 0.0), (3, 0.35)):
+        NC, T = g.J[f"naviculocuneiform_{i}"], g.J[f"tarsometatarsal_{i}"]
+        n = unit(unit(T - NC) + np.array([0.0, 0.0, turn]))
+        out.append((NC + n * NAV_FACET_MM, n))
+    return out
 
 
 def navicular(g):
-    J = g.J
-    c = (J["talonavicular"] + (J["naviculocuneiform_1"] + J["naviculocuneiform_2"] + J["naviculocuneiform_3"]) / 3) / 2
+    TN = g.J["talonavicular"]
+    nc = np.mean([g.J[f"naviculocuneiform_{i}"] for i in (1, 2, 3)], axis=0)
+    d = unit(nc - TN)
+    axes = frame(d)
+    facets = _nav_facets(g)
+    # the cup: the talar head's ellipsoid grown by the joint space, in the head's own axes
+    A = g.J["talocrural"]
+    neck = frame(unit(TN - (A + np.array([2.0, -3.0, -1.0]))))
+    t = np.radians(TALAR_HEAD_TILT_DEG)
+    head_axes = np.stack([neck[0], np.cos(t) * neck[1] - np.sin(t) * neck[2], np.cos(t) * neck[2] + np.sin(t) * neck[1]])
+    cup_radii = np.asarray(TALAR_HEAD_MM) + GAP_MM
+    tub = g.gm(66.0, 43.5, -29.5)  # GM tuberosity (most medial point 65.8, 42.3, -34.8; §8.1)
 
     def f(p):
-        body = ellipsoid(p, c + [1.5, -1.0, -1.0], (8.0, 12.5, 17.0))
-        tub = ellipsoid(p, c + [0.5, -10.0, -16.0], (6.0, 6.5, 6.0))
-        return smin(body, tub, k=4.0)
+        body = ellipsoid(p, TN + d * 10.0 + np.array([0.0, -1.5, -1.0]), (12.5, 11.5, 16.0), axes)
+        body = smax(body, halfspace(p, TN + d * 6.0, -d), k=2.0)  # the rim of the boat
+        body = smin(body, ellipsoid(p, tub, (7.5, 7.0, 6.5)), k=6.0)
+        body = smax(body, planes(p, facets, k=1.5), k=1.5)
+        return ssub(body, ellipsoid(p, TN, cup_radii, head_axes), k=1.5)  # the cup for the talar head
     return f
 
 
 def cuboid(g):
     CC, T4, T5 = g.J["calcaneocuboid"], g.J["tarsometatarsal_4"], g.J["tarsometatarsal_5"]
-    front = (T4 + T5) / 2
-    c = (CC + front) / 2 + np.array([0.0, -1.0, 1.5])
-    axes = frame(front - CC)
-    length = np.linalg.norm(front - CC) / 2 + 2.5
+    _, _, u4 = g.ray(4)
+    _, _, u5 = g.ray(5)
+    cc_axes = frame(unit([1.0, -0.15, -0.05]))  # the calcaneus's cuboid facet faces this way (hindfoot)
+    faces = [
+        (T4 - u4 * GAP_MM / 2, u4),  # MT4 facet
+        (T5 - u5 * GAP_MM / 2, unit(u5 + np.array([0.0, 0.0, 0.8]))),  # MT5 facet, facing forward and out
+        # (the two meet at the vertical ridge)
+        (np.array([80.0, 40.0, 12.0]), unit([0.12, 0.35, -1.0])),  # medial: lateral cuneiform, navicular
+        (np.array([65.0, 30.0, 28.0]), unit([0.25, 0.15, 1.0])),  # lateral border
+        (np.array([50.0, 46.5, 10.0]), unit([0.33, 1.0, 0.25])),  # dorsum, sloping forward and laterally
+        (np.array([50.0, 21.0, 10.0]), unit([-0.22, -1.0, 0.0])),  # plantar surface
+    ]
+    ridge_a, ridge_b = np.array([65.0, 18.0, 26.0]), np.array([69.5, 19.5, 8.0])
+    groove_a, groove_b = np.array([71.5, 14.5, 29.0]), np.array([79.0, 14.0, 6.0])
 
     def f(p):
-        return box(p, c, (length, 12.0, 12.5), axes, r=4.0)
+        body = planes(p, faces, k=3.0)
+        # saddle-shaped calcaneal facet, the counterpart of the calcaneus's (hindfoot.calcaneus: its front
+        # 0.9 mm behind the centre, x + y^2/40 - z^2/60 = 0): concave from above down, convex side to side
+        q = (p - CC) @ cc_axes.T
+        saddle = (0.6 - q[:, 1] ** 2 / 40.0 + q[:, 2] ** 2 / 60.0) - q[:, 0]
+        body = smax(body, saddle, k=2.0)
+        body = smin(body, ellipsoid(p, CC + [1.5, -9.0, -7.5], (6.0, 5.0, 5.0)), k=3.0)  # calcaneal process
+        body = smin(body, capsule(p, ridge_a, ridge_b, 4.5, 3.5), k=3.0)  # ridge ending laterally
+        body = smin(body, ellipsoid(p, ridge_a + [0.5, 0.5, -1.0], (5.5, 5.0, 4.5)), k=2.5)  # tuberosity
+        return ssub(body, capsule(p, groove_a, groove_b, 3.0), k=1.5)  # peroneal groove, oblique
     return f
 
 
-def _cuneiform(g, i, height, width, taper, dy=0.0, dz=0.0):
-    NC, TMT = g.J[f"naviculocuneiform_{i}"], g.J[f"tarsometatarsal_{i}"]
-    c = (NC + TMT) / 2 + np.array([0.0, dy, dz])
-    d = TMT - NC
-    axes = frame(np.array([d[0], 0.4 * d[1], d[2]]))
-    length = np.linalg.norm(d) / 2 + 2.0
+#: Planes between neighbours (foot frame): z + slope * (y - 40) = level. The C1|C2 plane leans so
+#: that C1 is wide below and C2 wide above; C2|C3 and C3|cuboid lean so that C3 is wide above.
+C1_C2 = (-15.2, 0.30)
+C2_C3 = (-2.4, -0.25)
+C3_CUB = (9.5, -0.35)
+
+
+def _side(level, slope, sign, gap):
+    """Half-space bounded by a sloping sagittal plane, moved ``gap``/2 into the kept side: sign +1 keeps
+    what is medial of it, -1 what is lateral."""
+    n = unit([0.0, slope, 1.0]) * sign
+    return np.array([0.0, 40.0, level - sign * gap / 2]), n
+
+
+def _cuneiform(g, i, medial, lateral, dorsal, plantar):
+    NC_point, n = _nav_facets(g)[i - 1]
+    T, _, u = g.ray(i)
+    faces = [(NC_point + n * GAP_MM, -n), (T - u * GAP_MM / 2, u), medial, lateral, dorsal, plantar]
 
     def f(p):
-        return wedge(p, c, (length, height, width), axes, r=3.5, taper_z=taper)
+        return planes(p, faces, k=3.5)
     return f
+
+
+def _sloped(a, b, up):
+    """Half-space bounded by the transverse line through sagittal points a=(x, y), b=(x, y); up=+1
+    keeps what is below the line (a dorsal face), -1 what is above it (a plantar face)."""
+    (xa, ya), (xb, yb) = a, b
+    n = unit([-(yb - ya) / (xb - xa), 1.0, 0.0]) * up
+    return np.array([xa, ya, 0.0]), n
 
 
 def medial_cuneiform(g):
-    return _cuneiform(g, 1, 14.0, 8.0, -0.3, dy=-6.0, dz=-1.0)
+    return _cuneiform(
+        g, 1,
+        (np.array([0.0, 40.0, -32.0]), unit([0.0, 0.2, -1.0])),  # medial face (subcutaneous)
+        _side(*C1_C2, +1, GAP_MM),
+        _sloped((72.0, 57.5), (98.0, 48.5), +1),  # thin dorsal edge
+        _sloped((72.0, 37.0), (98.0, 16.5), -1))  # broad plantar base, lowest in front (about 17 mm)
 
 
 def intermediate_cuneiform(g):
-    return _cuneiform(g, 2, 11.0, 6.3, 0.45, dy=-3.5)
+    return _cuneiform(
+        g, 2,
+        _side(*C1_C2, -1, GAP_MM),
+        _side(*C2_C3, +1, GAP_MM),
+        _sloped((72.0, 58.0), (93.0, 52.5), +1),  # square dorsal base
+        _sloped((72.0, 33.0), (93.0, 30.5), -1))  # plantar apex: the keystone, about 31 mm up
 
 
 def lateral_cuneiform(g):
-    return _cuneiform(g, 3, 11.5, 6.8, 0.45, dy=-4.0, dz=1.5)
+    return _cuneiform(
+        g, 3,
+        _side(*C2_C3, -1, GAP_MM),
+        _side(*C3_CUB, +1, GAP_MM),
+        _sloped((70.0, 57.5), (90.0, 46.0), +1),  # oblong dorsal base
+        _sloped((70.0, 28.0), (90.0, 23.5), -1))  # plantar edge about 24 mm up
 
 
 BONES = {"navicular": navicular, "cuboid": cuboid, "medial_cuneiform": medial_cuneiform,
          "intermediate_cuneiform": intermediate_cuneiform, "lateral_cuneiform": lateral_cuneiform}
-SETTINGS = {name: {"voxel_mm": 0.6, "triangles": 3000} for name in BONES}
+SETTINGS = {name: {"voxel_mm": 0.5, "triangles": 3000} for name in BONES}
+SETTINGS["navicular"] = {"voxel_mm": 0.5, "triangles": 3500}
+SETTINGS["cuboid"] = {"voxel_mm": 0.5, "triangles": 3500}
