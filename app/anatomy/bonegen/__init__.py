@@ -32,7 +32,11 @@ from pathlib import Path
 
 import numpy as np
 
-from app.anatomy.bonegen.dims import GAP_MM
+from app.anatomy.bonegen.dims import GAP_MM as LAYOUT_GAP_MM
+
+#: the joint space carved between neighbours (mm): a little wider than the layout's 1.5 mm, because
+#: blended shapes are not exact distance fields and a carve by an inexact field falls a little short
+GAP_MM = LAYOUT_GAP_MM + 0.5
 
 CARVE_ORDER = (
     "talus", "tibia", "fibula", "calcaneus", "navicular", "cuboid", "medial_cuneiform",
@@ -43,7 +47,7 @@ CARVE_ORDER = (
     "distal_phalanx_2", "distal_phalanx_3", "distal_phalanx_4", "distal_phalanx_5",
 )
 CARVE_BLEND_MM = 1.2  # rounds the rim of every carved surface (no jagged edges)
-SWEEP_DEG, SWEEP_MM = 2.5, 0.5  # relative poses closer than this to a kept one are not swept again
+SWEEP_DEG, SWEEP_MM = 2.0, 0.4  # relative poses closer than this to a kept one are not swept again
 DEFAULT_VOXEL_MM = 0.6
 SDF = Callable[[np.ndarray], np.ndarray]
 
@@ -79,7 +83,7 @@ def technique_poses(rig) -> np.ndarray:
         for magnify in sorted({1.0, float(Timeline(tech, rig).magnify)}):
             tl = Timeline(tech, rig, magnify=magnify)
             Q = tl.sample_coordinates()
-            out.append(np.stack([kin.transforms(q) for q in Q[:: 2]]))
+            out.append(np.stack([kin.transforms(q) for q in Q]))
     return np.concatenate(out)
 
 
@@ -290,14 +294,13 @@ def build_all(out_dir: str | Path, *, only: list[str] | None = None, jobs: int =
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
-    if jobs > 1 and len(names) > 1:
-        import multiprocessing as mp
+    import multiprocessing as mp
 
-        with mp.get_context("fork").Pool(jobs, initializer=_init_worker, initargs=(rig.path,)) as pool:
-            results = pool.map(_build_one, names, chunksize=1)
-    else:
-        _init_worker(rig.path)
-        results = [_build_one(n) for n in names]
+    # always in worker processes, even for one job: every bone is built in the same kind of fresh
+    # process, so a bone built alone is byte for byte the bone built with all the others
+    with mp.get_context("fork").Pool(max(1, min(jobs, len(names))), initializer=_init_worker,
+                                     initargs=(rig.path,)) as pool:
+        results = pool.map(_build_one, names, chunksize=1)
     for name, data, n in results:
         (out / rig.bone(name).mesh).write_bytes(data)
         counts[name] = n
