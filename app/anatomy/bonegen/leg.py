@@ -93,9 +93,12 @@ def fibula(g):
         d = smin(upper, lower, k=5.0)
         d = smin(d, shaft, k=6.0)
         # flatten side to side: medial (articular) face on the talus's lateral facet, sloping out below
+        # (only at the malleolus: above the plafond the shaft stays a round rod)
+        malleolus_zone = (apex_b + 6.0) - b
         med_face = (D.lateral_edge(a) + GAP_MM - 0.5 + np.maximum(0.0, apex_b - 4.0 - b) * 0.22) - c
-        d = smax(d, med_face, k=1.5)
-        d = smax(d, c - (lat_c + 17.0 - np.maximum(0.0, apex_b - b) * 0.12), k=3.0)  # lateral face
+        d = smax(d, np.minimum(med_face, malleolus_zone), k=1.5)
+        lat_face = c - (lat_c + 17.0 - np.maximum(0.0, apex_b - b) * 0.12)
+        d = smax(d, np.minimum(lat_face, malleolus_zone), k=3.0)  # lateral face
         # malleolar fossa behind the facet, peroneal groove on the back
         d = ssub(d, ellipsoid(p, D.to_foot([-12.5, apex_b - 14.0, lat_c + 2.5]), (4.0, 6.0, 3.0), D.F), k=1.5)
         d = ssub(d, capsule(p, D.to_foot([-18.0, apex_b - 22.0, lat_c + 10.0]),
