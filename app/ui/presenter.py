@@ -28,6 +28,8 @@ class ScenePresenter(QObject):
         self.pose = np.tile(np.eye(4), (len(rig.bones), 1, 1))
         self.ghost_bones: list[str] | None = None  # None: every bone
         player.changed.connect(self._on_changed)
+        # while playing the view may render at reduced resolution; the frame it pauses on is full
+        player.playing_changed.connect(lambda on: view.set_moving("playing", on))
 
     # -- what modes call ----------------------------------------------------------------------------
     def show_pose(self, W: np.ndarray) -> None:

@@ -66,6 +66,10 @@ class SkeletonView(QWidget):
         self.plotter.request_render()
         self.plotter.repaint()
 
+    def set_moving(self, source: str, moving: bool) -> None:
+        """``source`` ('playing', ...) starts or stops moving the picture (see :mod:`app.ui.raster_view`)."""
+        self.plotter.set_moving(source, moving)
+
     # -- camera -----------------------------------------------------------------------------------
     def set_view(self, view: str) -> None:
         if view not in VIEWS:
