@@ -10,7 +10,7 @@ read-back and a copy (a few per cent of the render).
 
 One render per shown frame: :meth:`RasterPlotter.request_render` marks the picture stale and asks Qt
 for a paint (coalesced); the paint renders once if stale and draws. A render made some other way
-(``render()``, ``ren_win.Render()``, pyvista's screenshot) is picked up by the next paint without
+(``render()``, ``ren_win.Render()``, ``screenshot()``) is picked up by the next paint without
 rendering again. VTK's interactor never renders by itself (``EnableRenderOff``): a camera move asks
 for a paint, so mouse moves between two paints cost one render.
 
@@ -20,8 +20,9 @@ camera dragged or wheeled) and a full-resolution frame would not fit the motion 
 scaled up; the first frame after the motion stops is full resolution. A paused frame is always full
 resolution.
 
-The widget is also the view's pyvista plotter: attributes it does not have (``renderer``, ``ren_win``,
-``iren``, ``add_text`` ...) are those of an off-screen :class:`pyvista.Plotter`.
+The widget is also the view's plotter in the few ways the app uses one: ``renderer`` (a
+``vtkRenderer``), ``ren_win``, ``iren.interactor`` and ``render()``. It is built from VTK alone, not
+from :mod:`pyvista.plotting` (which imports matplotlib's pyplot: a third of the window's start-up).
 """
 
 from __future__ import annotations
@@ -37,13 +38,14 @@ MOTION_BUDGET_MS = 25.0  # a full-resolution frame slower than this renders redu
 WHEEL_MOTION_MS = 250  # a wheel turn counts as motion for this long
 
 
-def _offscreen_plotter(size: tuple[int, int]):
-    import pyvista as pv
+class _Interactor:
+    """What the app reads of pyvista's interactor wrapper: ``interactor`` (the VTK one)."""
 
-    plotter = pv.Plotter(off_screen=True, window_size=list(size), lighting=None)
-    plotter._first_time = False  # render() renders without show() (the widget paints the picture)
-    plotter.camera_set = True  # the view's camera is set by the app, never reset by pyvista
-    return plotter
+    def __init__(self, interactor):
+        self.interactor = interactor
+
+    def clear_key_event_callbacks(self) -> None:
+        """There are none: keys are the window's QActions (the view forwards no keys to VTK)."""
 
 
 class RasterPlotter(QWidget):
@@ -55,11 +57,23 @@ class RasterPlotter(QWidget):
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.WheelFocus)
         self.setSizePolicy(QSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding))
-        self._pv = _offscreen_plotter((400, 300))
-        self.ren_win = self._pv.ren_win
-        self.iren = self._pv.iren
-        self._iren = self.iren.interactor
-        self._pv.enable_trackball_style()
+        from vtkmodules.vtkInteractionStyle import vtkInteractorStyleTrackballCamera
+        from vtkmodules.vtkRenderingCore import vtkRenderer, vtkRenderWindow
+        from vtkmodules.vtkRenderingUI import vtkGenericRenderWindowInteractor
+        import vtkmodules.vtkRenderingFreeType  # noqa: F401  (text)
+        import vtkmodules.vtkRenderingOpenGL2  # noqa: F401  (the OpenGL render window)
+
+        self.ren_win = vtkRenderWindow()
+        self.ren_win.SetOffScreenRendering(1)
+        self.ren_win.SetMultiSamples(0)
+        self.ren_win.SetSize(400, 300)
+        self.renderer = vtkRenderer()
+        self.ren_win.AddRenderer(self.renderer)
+        self._iren = vtkGenericRenderWindowInteractor()
+        self._iren.SetRenderWindow(self.ren_win)
+        self._iren.SetInteractorStyle(vtkInteractorStyleTrackballCamera())
+        self._iren.Initialize()
+        self.iren = _Interactor(self._iren)
         self._iren.EnableRenderOff()  # the interactor asks for a paint instead of rendering
         self._iren.AddObserver("RenderEvent", lambda *_: self.request_render())
         self.ren_win.AddObserver("EndEvent", self._on_rendered)
@@ -79,19 +93,28 @@ class RasterPlotter(QWidget):
         self._wheel_timer.timeout.connect(lambda: self.set_moving("wheel", False))
         self._closed = False
 
-    # -- the pyvista side --------------------------------------------------------------------------
-    def __getattr__(self, name):
-        if name.startswith("__") or name in ("_pv",):
-            raise AttributeError(name)
-        return getattr(self._pv, name)
+    @property
+    def camera(self):
+        return self.renderer.GetActiveCamera()
 
     def render(self, *args, **kwargs):  # noqa: D401
-        """``render()``: render the scene now (pyvista's meaning); with arguments, ``QWidget.render``."""
+        """``render()``: render the scene now (a plotter's meaning); with arguments, ``QWidget.render``."""
         if args or kwargs:
             return QWidget.render(self, *args, **kwargs)
         if not self._closed:
-            self._pv.render()
+            self.ren_win.Render()
         return None
+
+    def screenshot(self):
+        """The picture as an (h, w, 3) uint8 array, rendered now at full resolution."""
+        import numpy as np
+        from vtkmodules.util.numpy_support import vtk_to_numpy
+
+        self._fit_window()
+        self.ren_win.Render()
+        w, h = self.ren_win.GetSize()
+        arr = self.ren_win.GetPixelData(0, 0, w - 1, h - 1, 0)
+        return np.flipud(vtk_to_numpy(arr).reshape(h, w, 3))
 
     # -- rendering -----------------------------------------------------------------------------------
     def request_render(self) -> None:
@@ -240,5 +263,6 @@ class RasterPlotter(QWidget):
         if not self._closed:
             self._closed = True
             self._wheel_timer.stop()
-            self._pv.close()
+            self.ren_win.Finalize()
+            self._iren.TerminateApp()
         return result

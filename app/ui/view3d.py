@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
-import vtk
+from app.scene import vtkmin as vtk
 
 from app.anatomy.rig import Rig
 from app.scene.camera import VIEWS, apply_view
