@@ -2,7 +2,8 @@
 
 bare_render_ms: one repaint of the window's 3D view with nothing changed: the widget's paint (one
   VTK render off screen, the read-back and the picture painted) and Qt's flush of the window.
-vtk_render_ms: ``vtkRenderWindow.Render()`` of the same scene alone (no Qt at all), for reference.
+vtk_render_ms: ``vtkRenderWindow.Render()`` of the same scene alone (no Qt at all), for reference;
+  vtk_render_no_marker_ms: the same without the orientation marker (its second renderer).
 frame_ms: what one playback frame costs in the window at full resolution: a timer tick's work
   (timeline pose, actor matrices, overlays; panels follow at 10 Hz while playing) and the paint that
   renders it. frame_over_vtk = frame_ms / vtk_render_ms (target <= 1.3).
@@ -70,11 +71,14 @@ def main() -> None:
         player.set_frame(f)
         wait_render(c)
 
-    vtk_only = []
-    for _ in range(40):
+    vtk_only, no_marker = [], []
+    for i in range(60):  # interleaved: the orientation marker (a second renderer) on, then off
+        marker_on = i % 3 != 2
+        win.view._marker.SetEnabled(int(marker_on))
         t = time.perf_counter()
         rw.Render()
-        vtk_only.append((time.perf_counter() - t) * 1e3)
+        (vtk_only if marker_on else no_marker).append((time.perf_counter() - t) * 1e3)
+    win.view._marker.SetEnabled(1)
     app.processEvents()
     bare = []
 
@@ -160,6 +164,7 @@ def main() -> None:
     print(json.dumps({"bare_render_ms": round(b, 2), "vtk_render_ms": round(statistics.median(vtk_only), 2),
                       "frame_ms": round(fm, 2), "frame_over_bare": round(fm / b, 3),
                       "frame_over_vtk": round(fm / statistics.median(vtk_only), 3),
+                      "vtk_render_no_marker_ms": round(statistics.median(no_marker), 2),
                       "motion_frame_ms": round(statistics.median(motion_times), 2), "motion_scale": motion_scale,
                       "paused_full_resolution": paused_full,
                       "step_ms": round(statistics.median(step_times), 2),
