@@ -368,9 +368,10 @@ class TransportBar(QWidget):
 class CoordinateReadout(QWidget):
     """Live values of the technique's coordinates against their normal range, and a plot with a playhead."""
 
-    #: the plot (pyqtgraph, a large import) is built this long after the window, so that it stays out of
-    #: the start-up before the first frame; until then its place is empty and the series wait for it.
-    PLOT_DELAY_MS = 300
+    #: the plot (pyqtgraph, a large import) stays out of the start-up before the first frame: the window
+    #: builds it once its 3D view has shown the first picture (:meth:`ensure_plot`), or this long after
+    #: the panel at the latest; until then its place is empty and the series wait for it.
+    PLOT_DELAY_MS = 3000
 
     def __init__(self, player: PlaybackController, parent=None):
         super().__init__(parent)

@@ -83,6 +83,7 @@ class RasterPlotter(QWidget):
         self._pixels = None
         self._scale = 1.0  # resolution of the render window relative to the widget
         self.motion_scale: float | None = None  # None: automatic (see the module docstring); 1.0: never reduce
+        self.motion_budget_ms = MOTION_BUDGET_MS
         self._moving_sources: set[str] = set()
         self._full_ms: float | None = None  # last full-resolution render time
         self._button = Qt.NoButton
@@ -142,7 +143,7 @@ class RasterPlotter(QWidget):
             return 1.0
         if self.motion_scale is not None:
             return self.motion_scale
-        return MOTION_SCALE if self._full_ms is not None and self._full_ms > MOTION_BUDGET_MS else 1.0
+        return MOTION_SCALE if self._full_ms is not None and self._full_ms > self.motion_budget_ms else 1.0
 
     def _fit_window(self) -> None:
         scale = self._wanted_scale()

@@ -33,6 +33,7 @@ class SkeletonView(QWidget):
     bone_hovered = Signal(str)
     context_menu_requested = Signal(QPoint)  # a right click without a drag (right-drag still zooms)
     view_set = Signal(str)  # a preset was applied (the camera was fitted again)
+    first_frame = Signal()  # the first picture was rendered (what is not needed for it can be built now)
 
     def __init__(self, rig: Rig, meshes, *, side: str = "right", parent: QWidget | None = None):
         super().__init__(parent)
@@ -56,6 +57,8 @@ class SkeletonView(QWidget):
     # -- rendering --------------------------------------------------------------------------------
     def _count_render(self, *_):
         self.render_count += 1
+        if self.render_count == 1:
+            self.first_frame.emit()
 
     def request_render(self) -> None:
         """Schedule one render (coalesced by Qt); never renders synchronously."""
