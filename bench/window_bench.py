@@ -144,7 +144,7 @@ def main() -> None:
 
     player._timer.timeout.disconnect()
     player._timer.timeout.connect(timed_tick)
-    rw.AddObserver("EndEvent", lambda *_: work.append((time.perf_counter() - tick_start[-1]) * 1e3) if tick_start else None)
+    tag = rw.AddObserver("EndEvent", lambda *_: work.append((time.perf_counter() - tick_start[-1]) * 1e3) if tick_start else None)
     c0 = win.view.render_count
     player.play()
     t0 = time.perf_counter()
@@ -152,6 +152,7 @@ def main() -> None:
         app.processEvents()
     elapsed = time.perf_counter() - t0
     player.pause()
+    rw.RemoveObserver(tag)  # later renders (orbit, drag) have no tick
     rendered = win.view.render_count - c0
     auto_fps = round(min(len(shown), rendered) / elapsed, 1)  # a frame counts when it was rendered
     full_fps = playback_rate(app, player, shown, full=plotter)
