@@ -183,8 +183,9 @@ class RasterPlotter(QWidget):
             self._pixels = vtkUnsignedCharArray()
         self.ren_win.GetRGBACharPixelData(0, 0, w - 1, h - 1, 0, self._pixels)
         data = vtk_to_numpy(self._pixels)
-        # OpenGL rows run bottom-up: mirrored() copies them top-down (and owns the copy)
-        self._image = QImage(data.data, w, h, w * 4, QImage.Format_RGBX8888).flipped(Qt.Vertical)
+        image = QImage(data.data, w, h, w * 4, QImage.Format_RGBX8888)
+        # OpenGL rows run bottom-up: the flipped copy runs top-down (and owns its pixels)
+        self._image = image.flipped(Qt.Vertical) if hasattr(image, "flipped") else image.mirrored(False, True)  # Qt < 6.9
         self._fresh = False
 
     def resizeEvent(self, event):  # noqa: N802
