@@ -27,7 +27,9 @@ from :mod:`pyvista.plotting` (which imports matplotlib's pyplot: a third of the 
 
 from __future__ import annotations
 
+import statistics
 import time
+from collections import deque
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QImage, QPainter
@@ -85,7 +87,7 @@ class RasterPlotter(QWidget):
         self.motion_scale: float | None = None  # None: automatic (see the module docstring); 1.0: never reduce
         self.motion_budget_ms = MOTION_BUDGET_MS
         self._moving_sources: set[str] = set()
-        self._full_ms: float | None = None  # last full-resolution render time
+        self._full_times_ms: deque = deque(maxlen=5)  # the last full-resolution render times
         self._button = Qt.NoButton
         self._wheel_delta = 0
         self._wheel_timer = QTimer(self)
@@ -143,7 +145,13 @@ class RasterPlotter(QWidget):
             return 1.0
         if self.motion_scale is not None:
             return self.motion_scale
-        return MOTION_SCALE if self._full_ms is not None and self._full_ms > self.motion_budget_ms else 1.0
+        return MOTION_SCALE if self.full_render_ms is not None and self.full_render_ms > self.motion_budget_ms else 1.0
+
+    @property
+    def full_render_ms(self) -> float | None:
+        """Median of the last few full-resolution render times (one slow first render, compiling shaders,
+        does not decide alone)."""
+        return statistics.median(self._full_times_ms) if self._full_times_ms else None
 
     def _fit_window(self) -> None:
         scale = self._wanted_scale()
@@ -166,7 +174,7 @@ class RasterPlotter(QWidget):
             t = time.perf_counter()
             self.ren_win.Render()
             if self._scale == 1.0:
-                self._full_ms = (time.perf_counter() - t) * 1e3
+                self._full_times_ms.append((time.perf_counter() - t) * 1e3)
         if self._fresh or self._image is None:
             self._read_pixels()
         painter = QPainter(self)
