@@ -1,13 +1,22 @@
 """Window part of the benchmark (needs an X display; bench/run.py provides one). Prints one JSON line.
 
-bare_render_ms: one repaint of the window's 3D view with nothing changed: Qt's paint of the OpenGL
-  widget (one VTK render) and the composition of the window, measured until that render is done.
-vtk_render_ms: ``vtkRenderWindow.Render()`` of the same scene alone (no Qt at all), for reference.
-frame_ms: what one playback frame costs in the window: a timer tick's work (timeline pose, actor
-  matrices, overlays; panels follow at 10 Hz while playing) and the Qt repaint that renders it.
+bare_render_ms: one repaint of the window's 3D view with nothing changed: the widget's paint (one
+  VTK render off screen, the read-back and the picture painted) and Qt's flush of the window.
+vtk_render_ms: ``vtkRenderWindow.Render()`` of the same scene alone (no Qt at all), for reference;
+  vtk_render_no_marker_ms: the same without the orientation marker (its second renderer).
+frame_ms: what one playback frame costs in the window at full resolution: a timer tick's work
+  (timeline pose, actor matrices, overlays; panels follow at 10 Hz while playing) and the paint that
+  renders it. frame_over_vtk = frame_ms / vtk_render_ms (target <= 1.3).
+motion_frame_ms: the same with the view's automatic motion resolution (it renders at reduced
+  resolution while playing when a full frame is over the budget); motion_scale: the scale it used.
+paused_full_resolution: after pausing, the view renders at full resolution again (must be true).
 step_ms: the same for a step while paused, when every panel follows every frame.
 renders_per_frame: VTK renders counted per shown frame (must be 1.0).
-playback_fps: distinct frames shown per second while the player runs on its own timer for 4 s.
+playback_fps: distinct frames shown per second while the player runs on its own timer for 4 s (the
+  window's timeline has 60 frames per second; automatic motion resolution).
+playback_full_fps: the same with the motion resolution held at full.
+orbit_fps: renders per second while the camera is dragged with the mouse for 3 s (Qt mouse events
+  every 8 ms into the view, VTK's trackball style turns the camera); orbit_deg: how far it turned.
 tissues_frame_ms, tissues_playback_fps: the same two with every soft tissue shown (all five groups and
   the legend; target >= 25 fps).
 drag_renders_per_s: explore mode, a joint slider dragged for 3 s (a value every 8 ms, as mouse moves
@@ -64,11 +73,14 @@ def main() -> None:
         player.set_frame(f)
         wait_render(c)
 
-    vtk_only = []
-    for _ in range(40):
+    vtk_only, no_marker = [], []
+    for i in range(60):  # interleaved: the orientation marker (a second renderer) on, then off
+        marker_on = i % 3 != 2
+        win.view._marker.SetEnabled(int(marker_on))
         t = time.perf_counter()
         rw.Render()
-        vtk_only.append((time.perf_counter() - t) * 1e3)
+        (vtk_only if marker_on else no_marker).append((time.perf_counter() - t) * 1e3)
+    win.view._marker.SetEnabled(1)
     app.processEvents()
     bare = []
 
@@ -83,6 +95,8 @@ def main() -> None:
     # repaint it triggers, measured until that render is done. The timer itself is stopped so that
     # the measurement holds no idle time; the player is in its playing state (panels throttled).
     frame_times, renders = [], []
+    plotter = win.view.plotter
+    plotter.motion_scale = 1.0  # frame_ms: full resolution, comparable with vtk_render_ms
     player.play()
     player._timer.stop()
     for i in range(80):  # blocks of 10 interleaved with bare repaints: both see the same machine load,
@@ -97,7 +111,18 @@ def main() -> None:
         frame_times.append((time.perf_counter() - t) * 1e3)
         app.processEvents()  # anything left over would show up as an extra render
         renders.append(win.view.render_count - c)
+    plotter.motion_scale = None  # automatic: what a user gets
+    motion_times = []
+    for i in range(40):
+        c = win.view.render_count
+        t = time.perf_counter()
+        player.advance_to((i + 3) % n)
+        wait_render(c)
+        motion_times.append((time.perf_counter() - t) * 1e3)
+    motion_scale = plotter.display_scale
     player.pause()
+    app.processEvents()
+    paused_full = plotter.display_scale == 1.0 and tuple(rw.GetSize()) == VIEW_SIZE
     step_times = []
     for i in range(30):  # stepping while paused: every panel follows every frame
         c = win.view.render_count
@@ -121,7 +146,7 @@ def main() -> None:
 
     player._timer.timeout.disconnect()
     player._timer.timeout.connect(timed_tick)
-    rw.AddObserver("EndEvent", lambda *_: work.append((time.perf_counter() - tick_start[-1]) * 1e3) if tick_start else None)
+    tag = rw.AddObserver("EndEvent", lambda *_: work.append((time.perf_counter() - tick_start[-1]) * 1e3) if tick_start else None)
     c0 = win.view.render_count
     player.play()
     t0 = time.perf_counter()
@@ -129,7 +154,11 @@ def main() -> None:
         app.processEvents()
     elapsed = time.perf_counter() - t0
     player.pause()
+    rw.RemoveObserver(tag)  # later renders (orbit, drag) have no tick
     rendered = win.view.render_count - c0
+    auto_fps = round(min(len(shown), rendered) / elapsed, 1)  # a frame counts when it was rendered
+    full_fps = playback_rate(app, player, shown, full=plotter)
+    orbit = orbit_figures(app, win)
     # the same with every soft tissue shown (issue 12: all five groups, legend, targets emphasised)
     from app.anatomy.tissues import GROUPS
 
@@ -154,6 +183,7 @@ def main() -> None:
     tissue_elapsed = time.perf_counter() - t1
     player.pause()
     player.set_display(tissue_groups=frozenset(), tripod=False)
+    tissues_fps = round(len(shown) / tissue_elapsed, 1)
     drag = drag_figures(app, win)
     win.close()
     QApplication.processEvents()
@@ -161,13 +191,79 @@ def main() -> None:
     fm = statistics.median(frame_times)
     print(json.dumps({"bare_render_ms": round(b, 2), "vtk_render_ms": round(statistics.median(vtk_only), 2),
                       "frame_ms": round(fm, 2), "frame_over_bare": round(fm / b, 3),
+                      "frame_over_vtk": round(fm / statistics.median(vtk_only), 3),
+                      "vtk_render_no_marker_ms": round(statistics.median(no_marker), 2),
+                      "motion_frame_ms": round(statistics.median(motion_times), 2), "motion_scale": motion_scale,
+                      "paused_full_resolution": paused_full,
                       "step_ms": round(statistics.median(step_times), 2),
                       "renders_per_frame": round(statistics.mean(renders), 3),
                       "playing_frame_ms": round(statistics.median(work), 2) if work else None,
-                      "playback_fps": round(len(shown) / elapsed, 1), "playback_renders_per_s": round(rendered / elapsed, 1),
+                      "playback_fps": auto_fps, "playback_renders_per_s": round(rendered / elapsed, 1),
+                      "playback_full_fps": full_fps, **orbit,
                       "tissues_frame_ms": round(statistics.median(tissue_frames), 2),
-                      "tissues_playback_fps": round(len(shown) / tissue_elapsed, 1),
+                      "tissues_playback_fps": tissues_fps,
                       **drag, "technique": tech.id, "view_size": list(VIEW_SIZE)}))
+
+
+def playback_rate(app, player, shown, *, full, seconds: float = 4.0) -> float:
+    """Distinct frames shown per second while playing with the motion resolution held at full."""
+    full.motion_scale = 1.0
+    player.set_frame(0)
+    shown.clear()
+    c0 = player.parent().view.render_count
+    player.play()
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        app.processEvents()
+    elapsed = time.perf_counter() - t0
+    player.pause()
+    rendered = player.parent().view.render_count - c0
+    full.motion_scale = None
+    return round(min(len(shown), rendered) / elapsed, 1)
+
+
+def orbit_figures(app, win, seconds: float = 3.0, every_s: float = 0.008) -> dict:
+    """Drag the camera round with the left button (Qt mouse events into the view, as a mouse sends
+    them); count renders per second and the angle the camera turned."""
+    import numpy as np
+    from PySide6.QtCore import QEvent, QPointF, Qt
+    from PySide6.QtGui import QMouseEvent
+
+    view = win.view.plotter
+    cam = view.renderer.GetActiveCamera()
+    before = np.subtract(cam.GetPosition(), cam.GetFocalPoint())
+    cx, cy = view.width() / 2, view.height() / 2
+
+    def send(kind, x, y, button, buttons):
+        local = QPointF(x, y)
+        ev = QMouseEvent(kind, local, QPointF(view.mapToGlobal(local.toPoint())), button, buttons, Qt.NoModifier)
+        QApplication.sendEvent(view, ev)
+
+    for _ in range(5):
+        app.processEvents()
+    send(QEvent.MouseButtonPress, cx, cy, Qt.LeftButton, Qt.LeftButton)
+    c0 = win.view.render_count
+    moves, k = 0, 0
+    t0 = last = time.perf_counter()
+    while (now := time.perf_counter()) - t0 < seconds:
+        if now - last >= every_s:
+            k += 1
+            x = cx - 300 + 1.5 * k  # left to right, a pixel or two a move
+            send(QEvent.MouseMove, x, cy + 20 * np.sin(k * 0.03), Qt.NoButton, Qt.LeftButton)
+            moves += 1
+            last = now
+        app.processEvents()
+    elapsed = time.perf_counter() - t0
+    renders = win.view.render_count - c0
+    scale = view.display_scale
+    send(QEvent.MouseButtonRelease, cx, cy, Qt.LeftButton, Qt.NoButton)
+    for _ in range(5):
+        app.processEvents()
+    after = np.subtract(cam.GetPosition(), cam.GetFocalPoint())
+    cos = np.dot(before, after) / (np.linalg.norm(before) * np.linalg.norm(after))
+    return {"orbit_fps": round(renders / elapsed, 1), "orbit_moves_per_s": round(moves / elapsed, 1),
+            "orbit_scale": scale, "orbit_deg": round(float(np.degrees(np.arccos(np.clip(cos, -1, 1)))), 1),
+            "orbit_released_full_resolution": view.display_scale == 1.0}
 
 
 def drag_figures(app, win, seconds: float = 3.0, every_s: float = 0.008) -> dict:

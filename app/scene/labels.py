@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import vtk
+from app.scene import vtkmin as vtk
 
 FONT_SIZE = 13
 PAD_PX = 3  # text padding inside its backing

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyvista as pv
-import vtk
+from app.scene import vtkmin as vtk
 
 from app.anatomy.kinematics import mirror_transforms
 from app.scene.skeleton import make_actor, mirrored

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pyvista as pv
-import vtk
+from app.scene import vtkmin as vtk
 
 from app.anatomy.kinematics import mirror_transforms
 from app.anatomy.meshfile import MeshFileError, TriangleMesh, read_ply
@@ -40,10 +40,17 @@ def style_plotter(plotter: pv.Plotter) -> None:
     no FXAA, one headlight, a flat background, opaque overlays, and a material with some ambient and
     specular light so the bones keep their shape.
     """
+    from vtkmodules.vtkRenderingCore import vtkLight  # VTK only: the window never imports pyvista.plotting
+
     plotter.ren_win.SetMultiSamples(0)
-    plotter.remove_all_lights()
-    plotter.add_light(pv.Light(light_type="headlight"))
-    plotter.set_background(BACKGROUND)
+    renderer = plotter.renderer
+    renderer.RemoveAllLights()
+    renderer.AutomaticLightCreationOff()
+    light = vtkLight()
+    light.SetLightTypeToHeadlight()
+    renderer.AddLight(light)
+    h = BACKGROUND.lstrip("#")
+    renderer.SetBackground(*(int(h[i:i + 2], 16) / 255.0 for i in (0, 2, 4)))
 
 
 def make_actor(mesh: pv.PolyData, rgb, *, opacity: float = 1.0, ambient: float = 0.2,

@@ -1,4 +1,4 @@
-"""How you use it: the window, its modes, panels, transport and shortcuts (PySide6 + pyvistaqt).
+"""How you use it: the window, its modes, panels, transport and shortcuts (PySide6; the 3D view renders VTK off screen and paints the picture).
 
 Layout of this package (read :mod:`app.ui.main_window` first: it only assembles the parts)::
 
@@ -6,7 +6,7 @@ Layout of this package (read :mod:`app.ui.main_window` first: it only assembles 
     player.py        PlaybackController: owns both, the only writer; emits changed(field) + playback signals
     actions.py       the action table: every command once (text, keys, menu, run=... or state=...)
     presenter.py     ScenePresenter: display state + the active mode's pose -> actors, overlays; one render
-    view3d.py        SkeletonView: the VTK widget, camera presets, picking
+    view3d.py        SkeletonView: the 3D view, camera presets, picking (its widget: raster_view.py)
     modes/           one module per mode; a mode turns what the user does into poses for the presenter
         playback.py  watch a technique
         explore.py   move any joint: PoseModel (pose + undo stack) beside the controller

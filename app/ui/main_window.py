@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self.actions = build_actions(self)
         self._build_menus()
         self._build_docks()
+        self.view.first_frame.connect(self.readout.ensure_plot, Qt.QueuedConnection)  # after the first paint
         self.presentation = Presentation(self)
         self.bookmarks = Bookmarks(self, self.menus["View"].addMenu("Camera &bookmarks"))
         self.visibility = Visibility(self)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 
 import numpy as np
-from PySide6.QtCore import QElapsedTimer, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QElapsedTimer, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QListWidget, QListWidgetItem, QSlider, QSplitter, QStyle,
@@ -389,10 +389,13 @@ class TransportBar(QWidget):
 class CoordinateReadout(QWidget):
     """Live values of the technique's coordinates against their normal range, and a plot with a playhead."""
 
+    #: the plot (pyqtgraph, a large import) stays out of the start-up before the first frame: the window
+    #: builds it once its 3D view has shown the first picture (:meth:`ensure_plot`), or this long after
+    #: the panel at the latest; until then its place is empty and the series wait for it.
+    PLOT_DELAY_MS = 3000
+
     def __init__(self, player: PlaybackController, parent=None):
         super().__init__(parent)
-        import pyqtgraph as pg
-
         self.player = player
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["Coordinate", "Value", "Normal range"])
@@ -403,22 +406,20 @@ class CoordinateReadout(QWidget):
         self.table.setWordWrap(False)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setFocusPolicy(Qt.NoFocus)
-        pg.setConfigOptions(antialias=False, background="#20242b", foreground="#d0d4dc")
-        self.plot = pg.PlotWidget()
-        self.plot.setMenuEnabled(False)
-        self.plot.setMouseEnabled(False, False)
-        self.plot.showGrid(x=True, y=True, alpha=0.2)
-        self.plot.setLabel("bottom", "time", units="s")
-        self.plot.addLegend(offset=(6, 4), labelTextSize="8pt")
-        self.playhead = pg.InfiniteLine(angle=90, pen=pg.mkPen("#f3a35c", width=2))
-        self.plot.addItem(self.playhead)
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(4, 4, 4, 4)
-        lay.addWidget(self.table, 2)
-        lay.addWidget(self.plot, 3)
+        self.plot = None  # built by ensure_plot()
+        self.playhead = None
+        self._curves = []
+        self._series = None  # (x, x_label, x_units) of the rows shown
+        self._placeholder = QWidget()
+        self._placeholder.setStyleSheet("background: #20242b;")
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(4, 4, 4, 4)
+        self._layout.addWidget(self.table, 2)
+        self._layout.addWidget(self._placeholder, 3)
         self._names: list[str] = []
         self._values = None
-        self._pg = pg
+        self._playhead_x = None
+        QTimer.singleShot(self.PLOT_DELAY_MS, self, self.ensure_plot)  # cancelled if the panel is gone first
         player.timeline_changed.connect(self._on_timeline)
         player.frame_changed.connect(self._on_frame)
         player.playing_changed.connect(lambda _p: self.refresh())
@@ -441,40 +442,82 @@ class CoordinateReadout(QWidget):
             return
         self.show_series(list(tl.animated_coordinates), np.arange(tl.n_frames) / tl.fps, tl.sample_coordinates(), "time", "s")
 
-    def show_series(self, names: list[str], x: np.ndarray, values: np.ndarray, x_label: str, x_units: str | None) -> None:
-        """Rows for ``names`` and their curves: ``values[k, coordinate index]`` at ``x[k]``."""
-        pg = self._pg
+    def ensure_plot(self):
+        """Build the plot now if it is not built yet (it is built shortly after the window); return it."""
+        if self.plot is not None:
+            return self.plot
+        import pyqtgraph as pg
+
+        pg.setConfigOptions(antialias=False, background="#20242b", foreground="#d0d4dc")
+        self.plot = pg.PlotWidget()
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(False, False)
+        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        self.plot.setLabel("bottom", "time", units="s")
+        self.plot.addLegend(offset=(6, 4), labelTextSize="8pt")
+        self.playhead = pg.InfiniteLine(angle=90, pen=pg.mkPen("#f3a35c", width=2))
+        self.plot.addItem(self.playhead)
+        self._layout.replaceWidget(self._placeholder, self.plot)
+        self.plot.setVisible(self._placeholder.isVisibleTo(self))
+        self._placeholder.deleteLater()
+        self._placeholder = None
+        self._draw_curves()
+        if self._playhead_x is not None:
+            self.playhead.setValue(self._playhead_x)
+        return self.plot
+
+    COLOURS = ["#f3a35c", "#8cc3ff", "#a3e48c", "#f07aa0", "#d7b4ff", "#ffe27a", "#7ae0d8", "#ffb38c"]
+
+    def _draw_curves(self) -> None:
+        if self.plot is None or self._series is None:
+            return
+        import pyqtgraph as pg
+
+        x, x_label, x_units = self._series
         for item in list(self.plot.listDataItems()):
             self.plot.removeItem(item)
+        self.plot.setLabel("bottom", x_label, units=x_units)
+        self._curves = []
+        for row, name in enumerate(self._names):
+            c = self.player.rig.coordinate(name)
+            colour = self.COLOURS[row % len(self.COLOURS)]
+            self._curves.append(self.plot.plot(x, self._values[:, c.index], pen=pg.mkPen(colour, width=2),
+                                               name=f"{name} ({c.unit})"))
+        self.plot.setLabel("left", "deg / mm")
+
+    def show_series(self, names: list[str], x: np.ndarray, values: np.ndarray, x_label: str, x_units: str | None) -> None:
+        """Rows for ``names`` and their curves: ``values[k, coordinate index]`` at ``x[k]``."""
         self.table.setRowCount(0)
         self._names = list(names)
         self._values = values
         self._x = x
-        self.plot.setLabel("bottom", x_label, units=x_units)
-        colours = ["#f3a35c", "#8cc3ff", "#a3e48c", "#f07aa0", "#d7b4ff", "#ffe27a", "#7ae0d8", "#ffb38c"]
+        self._series = (x, x_label, x_units)
+        colours = self.COLOURS
         self.table.setRowCount(len(self._names))
-        self._curves = []
+        self._draw_curves()
         for row, name in enumerate(self._names):
             c = self.player.rig.coordinate(name)
             colour = colours[row % len(colours)]
-            self._curves.append(self.plot.plot(x, values[:, c.index], pen=pg.mkPen(colour, width=2), name=f"{name} ({c.unit})"))
             item = QTableWidgetItem(name)
             item.setForeground(QColor(colour))
             item.setToolTip(f"+ = {c.positive}\nrange source: {c.source}")
             self.table.setItem(row, 0, item)
             self.table.setItem(row, 1, QTableWidgetItem(""))
             self.table.setItem(row, 2, QTableWidgetItem(f"{c.range[0]:g} to {c.range[1]:g} {c.unit}"))
-        self.plot.setLabel("left", "deg / mm")
 
     def update_series(self, x: np.ndarray, values: np.ndarray) -> None:
         """New data for the same rows (cheaper than :meth:`show_series`)."""
         self._values, self._x = values, x
+        if self._series is not None:
+            self._series = (x,) + self._series[1:]
         for curve, name in zip(self._curves, self._names):
             curve.setData(x, values[:, self.player.rig.coordinate(name).index])
 
     def show_values(self, q: np.ndarray, x: float) -> None:
         """Show the values of pose ``q`` and put the playhead at ``x``."""
-        self.playhead.setValue(x)
+        self._playhead_x = x
+        if self.playhead is not None:
+            self.playhead.setValue(x)
         for row, name in enumerate(self._names):
             c = self.player.rig.coordinate(name)
             v = q[c.index]

@@ -23,6 +23,7 @@ from PySide6.QtCore import QElapsedTimer, QObject, Qt, QTimer, Signal
 
 from app.ui.state import DisplayState, PlaybackState, field_names
 
+PLAYBACK_FPS = 60.0  # frames of the window's timeline per second: smooth motion wherever the renderer keeps up
 SPEEDS = (0.1, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 MIN_SPEED, MAX_SPEED = SPEEDS[0], SPEEDS[-1]
 
@@ -75,7 +76,7 @@ class PlaybackController(QObject):
         self.pause()
         self.technique = technique
         self.state.magnify = magnify if magnify is not None else (technique.display_magnification if technique else None)
-        self.timeline = Timeline(technique, self.rig, magnify=self.magnify) if technique else None
+        self.timeline = Timeline(technique, self.rig, fps=PLAYBACK_FPS, magnify=self.magnify) if technique else None
         if self.timeline is not None:
             self.state.magnify = self.timeline.magnify
         # the frame moves onto the new timeline before anyone hears of it: an observer of the
@@ -104,7 +105,7 @@ class PlaybackController(QObject):
         if self.timeline is not None and math.isclose(magnify, self.timeline.magnify):
             return
         self.state.magnify = magnify
-        self.timeline = Timeline(self.technique, self.rig, magnify=magnify)
+        self.timeline = Timeline(self.technique, self.rig, fps=PLAYBACK_FPS, magnify=magnify)
         self.timeline_changed.emit(self.timeline)
         self.magnify_changed.emit(magnify)
         self.changed.emit("magnify")

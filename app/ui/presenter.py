@@ -31,6 +31,8 @@ class ScenePresenter(QObject):
         self.ghost_bones: list[str] | None = None  # None: every bone
         self.layers: list = []  # more drawn layers posed with the bones: .update(W drawn, W true size or None)
         player.changed.connect(self._on_changed)
+        # while playing the view may render at reduced resolution; the frame it pauses on is full
+        player.playing_changed.connect(lambda on: view.set_moving("playing", on))
 
     # -- what modes call ----------------------------------------------------------------------------
     def show_pose(self, W: np.ndarray, frame: int | None = None, *, W_true: np.ndarray | None = None) -> None:

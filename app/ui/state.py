@@ -25,7 +25,7 @@ MODES = ("playback", "explore", "quiz")
 
 @dataclass
 class PlaybackState:
-    """Playback of the current technique. ``frame`` indexes the technique's timeline (30 fps)."""
+    """Playback of the current technique. ``frame`` indexes the technique's timeline (``player.PLAYBACK_FPS``, 60 fps)."""
 
     frame: int = 0
     playing: bool = False

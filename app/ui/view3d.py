@@ -1,10 +1,10 @@
-"""The 3D view: a pyvistaqt QtInteractor holding the skeleton scene, with picking, hover and presets.
+"""The 3D view: a raster widget showing the skeleton scene rendered off screen, with picking, hover and presets.
 
-Rendering rule (measured on software OpenGL, see the headless reference): the widget's ``paintGL``
-always renders the VTK scene, so calling ``plotter.render()`` *and* letting Qt repaint renders twice.
-This view therefore never calls ``plotter.render()``: :meth:`SkeletonView.request_render` asks Qt for
-a repaint (``QWidget.update``), Qt coalesces requests, and each repaint is exactly one VTK render.
-The pyvistaqt auto-update timer is off (``auto_update=False``); nothing renders while nothing changes.
+Rendering rule: the view's widget (:class:`app.ui.raster_view.RasterPlotter`) renders VTK off screen
+and paints the picture; this view never renders synchronously: :meth:`SkeletonView.request_render`
+asks Qt for a paint, Qt coalesces requests, and each paint of a changed scene is exactly one VTK
+render. Nothing renders while nothing changes. While playing or orbiting on a slow renderer the
+picture may be rendered at reduced resolution; a paused frame is always full resolution.
 
 Keys: pyvista and VTK bind keys inside the view ('q' closes, 'w' wireframe, 'e' exits, Up/Down, ...),
 which would clash with the app's shortcuts. All of them are removed here; every key the user has is a
@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QSurfaceFormat
 from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
-from pyvistaqt import QtInteractor
-import vtk
+from app.scene import vtkmin as vtk
 
 from app.anatomy.rig import Rig
 from app.scene.camera import VIEWS, apply_view
 from app.scene.skeleton import SkeletonScene, style_plotter
+from app.ui.raster_view import RasterPlotter
 
 CLICK_TOLERANCE_PX = 4
 
@@ -34,17 +33,12 @@ class SkeletonView(QWidget):
     bone_hovered = Signal(str)
     context_menu_requested = Signal(QPoint)  # a right click without a drag (right-drag still zooms)
     view_set = Signal(str)  # a preset was applied (the camera was fitted again)
+    first_frame = Signal()  # the first picture was rendered (what is not needed for it can be built now)
 
     def __init__(self, rig: Rig, meshes, *, side: str = "right", parent: QWidget | None = None):
         super().__init__(parent)
         self.rig = rig
-        self.plotter = QtInteractor(self, auto_update=False, multi_samples=0, line_smoothing=False,
-                                    point_smoothing=False, polygon_smoothing=False, lighting=None)
-        # No vsync wait for the window's GL surface (pyvistaqt has just installed its default format; it
-        # applies when the top-level window is first shown): on a software renderer this saves ~2 ms.
-        fmt = QSurfaceFormat.defaultFormat()
-        fmt.setSwapInterval(0)
-        QSurfaceFormat.setDefaultFormat(fmt)
+        self.plotter = RasterPlotter(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plotter)
@@ -63,14 +57,21 @@ class SkeletonView(QWidget):
     # -- rendering --------------------------------------------------------------------------------
     def _count_render(self, *_):
         self.render_count += 1
+        if self.render_count == 1:
+            self.first_frame.emit()
 
     def request_render(self) -> None:
         """Schedule one render (coalesced by Qt); never renders synchronously."""
-        self.plotter.update()
+        self.plotter.request_render()
 
     def render_now(self) -> None:
         """Render synchronously through the widget's paint path (for grabs and tests)."""
+        self.plotter.request_render()
         self.plotter.repaint()
+
+    def set_moving(self, source: str, moving: bool) -> None:
+        """``source`` ('playing', ...) starts or stops moving the picture (see :mod:`app.ui.raster_view`)."""
+        self.plotter.set_moving(source, moving)
 
     # -- camera -----------------------------------------------------------------------------------
     def set_view(self, view: str) -> None:
@@ -180,7 +181,7 @@ class SkeletonView(QWidget):
 
     def _to_display(self, pos: QPoint) -> tuple[int, int]:
         """Qt widget position -> VTK display pixel (origin bottom-left, device pixels)."""
-        dpr = self.plotter.devicePixelRatioF() or 1.0
+        dpr = (self.plotter.devicePixelRatioF() or 1.0) * self.plotter.display_scale
         return int(round(pos.x() * dpr)), int(round((self.plotter.height() - 1 - pos.y()) * dpr))
 
     def pick(self, x: int, y: int) -> str:
