@@ -30,6 +30,13 @@ DISPLAY_LIBS = ("GL", "EGL", "xkbcommon-x11", "xcb-cursor", "xcb-icccm", "xcb-ke
                 "xcb-render-util", "xcb-shape", "xcb-randr", "xcb-xkb", "X11-xcb", "fontconfig", "dbus-1")
 
 
+def magnify_arg(text: str) -> float:
+    """``--magnify``: :func:`app.techniques.timeline.magnify_arg`, imported only when the option is given."""
+    from app.techniques.timeline import magnify_arg as check
+
+    return check(text)
+
+
 def missing_display_libraries() -> list[str]:
     import ctypes.util
 
@@ -98,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--side", choices=("right", "left"), default="right")
     s.add_argument("--technique", help="pose the skeleton as in this technique (with --frame)")
     s.add_argument("--frame", type=int, default=0, help="frame of the technique to show (default 0)")
-    s.add_argument("--magnify", type=float, default=None, help="display magnification of accessory motion (1-10)")
+    s.add_argument("--magnify", type=magnify_arg, default=None, help="display magnification of accessory motion (1-10)")
     add_tissue_arguments(s)
     s.add_argument("--labels", action="store_true", help="name the bones on the picture, with leader lines")
 
@@ -119,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("technique")
     k.add_argument("--fps", type=float, default=30.0)
     k.add_argument("--format", choices=("csv", "json", "mot"), default="csv")
-    k.add_argument("--magnify", type=float, default=None, help="multiply accessory motion (default: true size)")
+    k.add_argument("--magnify", type=magnify_arg, default=None, help="multiply accessory motion, 1-10 (default: true size)")
     k.add_argument("--library", help="techniques file (default: the bundled library)")
     k.add_argument("--no-tissues", dest="tissues", action="store_false",
                    help="leave out the per-tissue length (mm) and strain (%%) columns")

@@ -44,6 +44,51 @@ def test_still_refuses_a_missing_folder_with_a_message(tmp_path):
     assert r.returncode == 2 and "does not exist" in r.stderr and "Traceback" not in r.stderr
 
 
+def _read_only_mount_command(folder, *argv):
+    """``argv`` run in a private mount namespace where ``folder`` is a read-only file system."""
+    import shlex
+    import shutil
+
+    if shutil.which("unshare") is None:
+        return None
+    inner = (f"mount --bind {shlex.quote(str(folder))} {shlex.quote(str(folder))} && "
+             f"mount -o remount,bind,ro {shlex.quote(str(folder))} && exec {shlex.join(argv)}")
+    for flags in (["-m"], ["-rm"]):  # as root; otherwise in a user namespace
+        probe = subprocess.run(["unshare", *flags, "sh", "-c", inner.replace(f"exec {shlex.join(argv)}", "true")],
+                               capture_output=True)
+        if probe.returncode == 0:
+            return ["unshare", *flags, "sh", "-c", inner]
+    return None
+
+
+def test_still_on_a_read_only_file_system_says_so(tmp_path):
+    import pytest
+
+    cmd = _read_only_mount_command(tmp_path, sys.executable, "-m", "app", "still", "-o", str(tmp_path / "a.png"),
+                                   "--size", "160x120")
+    if cmd is None:
+        pytest.skip("this system cannot mount a read-only file system for the test (no mount namespaces)")
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=os.getcwd())
+    assert r.returncode == 2, r.stderr
+    assert "read-only file system" in r.stderr and "Traceback" not in r.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_still_checks_the_folder_before_rendering(tmp_path, monkeypatch):
+    import pytest
+
+    from app.errors import TalusError
+    from app.scene import offscreen
+
+    monkeypatch.setattr(offscreen, "OffscreenStage", lambda *a, **k: pytest.fail("rendered before checking"))
+    monkeypatch.setattr(os, "statvfs", lambda p: os.statvfs_result((0,) * 8 + (os.ST_RDONLY, 255)))
+    with pytest.raises(TalusError, match="read-only file system"):
+        offscreen.render_still(tmp_path / "a.png")
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(TalusError, match="is a file, not a folder"):
+        offscreen.render_still(tmp_path / "file" / "a.png")
+
+
 def test_the_no_display_message_prints_a_command_that_works_as_printed(tmp_path):
     import shlex
 

@@ -13,7 +13,6 @@ Written atomically (temporary name, then rename), like every export.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -72,8 +71,9 @@ def export_gltf(technique, rig, output: str | Path, *, fps: float = 30.0, start=
     output = Path(output)
     if output.suffix.lower() != ".glb":
         raise TalusError(f"{output}: a 3D model is written as binary glTF; give a name ending in .glb")
-    if not output.parent.exists():
-        raise TalusError(f"{output}: folder {output.parent} does not exist")
+    from app.userfiles import atomic_target, check_writable, resolve_target
+
+    check_writable(output)  # before any work: a missing, read-only or impossible folder, a read-only file
     if not (0 < fps <= 120):
         raise TalusError(f"--fps must be between 0 and 120, not {fps:g}")
     if meshes is None:
@@ -143,12 +143,6 @@ def export_gltf(technique, rig, output: str | Path, *, fps: float = 30.0, start=
                 "magnify": magnify or 1.0},
     )
     doc.set_binary_blob(bytes(blob))
-    tmp = output.with_name(f".{output.stem}.part-{os.getpid()}.glb")
-    try:
+    with atomic_target(output) as tmp:  # the one atomic-write helper
         doc.save_binary(str(tmp))
-        os.replace(tmp, output)
-    except OSError as exc:
-        raise TalusError(f"{output}: export failed ({exc.strerror or exc}); nothing was written") from None
-    finally:
-        tmp.unlink(missing_ok=True)
-    return output
+    return resolve_target(output)

@@ -1,12 +1,22 @@
 """Export a technique as MP4, GIF or numbered PNG frames, off screen (no display needed).
 
-Output frame k shows technique time ``start + k * speed / fps``: a fixed frame rate whatever the
-machine's speed, so slow motion (``speed < 1``) is smooth, with every frame rendered. Each frame is
-rendered once (no MSAA, no FXAA) by an :class:`~app.scene.offscreen.OffscreenStage`; the encoder
-(imageio-ffmpeg's own ffmpeg, libx264) works on a background thread while the next frame renders.
+Output frame k shows the pose at technique time ``start + k * speed / fps``, evaluated at that very
+time (:meth:`~app.techniques.timeline.Timeline.transforms_at`), not rounded to the 30 fps grid: slow
+motion (``speed < 1``) shows a distinct, interpolated pose in every frame. Each frame is rendered once
+(no MSAA, no FXAA) by an :class:`~app.scene.offscreen.OffscreenStage`; the encoder (imageio-ffmpeg's
+own ffmpeg) works on a background thread while the next frame renders, and streams: memory stays flat
+whatever the clip's length. MP4 is libx264; GIF is ffmpeg's GIF encoder with a palette per frame, every
+frame kept (no merging of identical frames) and delays in 1/100 s chosen so the total duration is
+frames / fps (at 30 fps: 30, 40, 30 ms ...).
 
-Atomic: everything is written to a temporary name beside the target and renamed at the end; a
-cancelled or failed export removes it, so no half-written file is ever left behind.
+The camera frames every bone the technique moves at its extreme poses
+(:func:`~app.scene.camera.frame_technique`); a magnified clip says so on every frame ("distraction
+drawn 6x, true 1.2 mm").
+
+Atomic (:func:`app.userfiles.atomic_target`): everything is written to a temporary name beside the
+target and renamed at the end; a cancelled or failed export removes it, so no half-written file is
+ever left behind, and temporaries of killed exports are removed by the next one. Every request is
+checked (limits, output folder, an existing frames folder) before the first frame renders.
 """
 
 from __future__ import annotations
@@ -15,7 +25,6 @@ import argparse
 import errno
 import os
 import queue
-import shutil
 import sys
 import threading
 from collections.abc import Callable
@@ -25,6 +34,12 @@ from pathlib import Path
 import numpy as np
 
 from app.errors import TalusError
+
+
+#: limits of one clip: past them the request is refused before anything renders
+MAX_LOOPS = 100
+MAX_DURATION_S = 30 * 60.0
+MAX_FRAMES = 60 * 60 * 30  # 30 min at 60 fps
 
 
 class ExportCancelled(TalusError):
@@ -71,12 +86,17 @@ def plan_export(timeline, *, fps: float = 30.0, start_s: float = 0.0, end_s: flo
         raise TalusError(f"--fps must be between 0 and 120, not {fps:g}")
     if not (0 < speed <= 4):
         raise TalusError(f"--speed must be above 0 and at most 4, not {speed:g}")
-    if loops < 1:
-        raise TalusError(f"--loops must be 1 or more, not {loops}")
+    if not 1 <= loops <= MAX_LOOPS:
+        raise TalusError(f"--loops must be from 1 to {MAX_LOOPS}, not {loops}")
     if end_s <= start_s:
         raise TalusError(f"the clip must end after it starts (from {start_s:g} s to {end_s:g} s)")
     span = end_s - start_s
     per_loop = max(1, int(round(span / speed * fps)))
+    duration_s = per_loop * loops / fps
+    if duration_s > MAX_DURATION_S or per_loop * loops > MAX_FRAMES:
+        raise TalusError(f"the clip would last {duration_s / 60:.1f} min ({per_loop * loops} frames); at most "
+                         f"{MAX_DURATION_S / 60:g} min and {MAX_FRAMES} frames: fewer loops, a shorter span "
+                         "or a higher speed")
     k = np.arange(per_loop)
     one = start_s + k * speed / fps
     times = np.concatenate([one] * loops) if loops > 1 else one
@@ -85,22 +105,14 @@ def plan_export(timeline, *, fps: float = 30.0, start_s: float = 0.0, end_s: flo
 
 def _kind(output: str | Path) -> str:
     s = str(output)  # before Path() drops a trailing slash
+    if not s.strip():
+        raise TalusError("no output given: name a .mp4 or .gif file, or a folder ending in / for PNG frames")
     if s.endswith(("/", os.sep)) or Path(s).is_dir():
         return "frames"
     suffix = Path(s).suffix.lower()
     if suffix in (".mp4", ".gif"):
         return suffix[1:]
     raise TalusError(f"{output}: give a name ending in .mp4, .gif or .glb (3D model), or a folder ending in / for PNG frames")
-
-
-def _check_output(output: Path, kind: str) -> Path:
-    target = output if kind != "frames" else Path(str(output).rstrip("/" + os.sep) or ".")
-    folder = target.parent
-    if not folder.exists():
-        raise TalusError(f"{target}: folder {folder} does not exist")
-    if not os.access(folder, os.W_OK):
-        raise TalusError(f"{target}: folder {folder} is not writable")
-    return target
 
 
 def export_technique(technique, rig, output: str | Path, *, size=(1280, 720), fps: float = 30.0,
@@ -111,109 +123,110 @@ def export_technique(technique, rig, output: str | Path, *, size=(1280, 720), fp
                      labels: bool = False) -> Path:
     """Render ``technique`` to ``output`` (.mp4, .gif or a folder of PNGs); return the written path.
 
+    ``magnify`` (1-10, default the technique's own) is checked like everywhere else; a bad request
+    (size, span, limits, output) raises :class:`TalusError` before the first frame is rendered.
     ``tissues``: groups of soft tissues to draw (coloured by true-size strain, targets emphasised and listed);
-    ``arches``: the tripod, its ground plane and the arch heights; ``labels``: the bones named."""
-    from app.scene.camera import VIEWS
-    from app.techniques.timeline import Timeline
+    ``arches``: the tripod, its ground plane and the arch heights; ``labels``: the bones named.
+    """
+    from app.scene.camera import REGION_VIEW, VIEWS, frame_technique
+    from app.techniques.timeline import Timeline, check_magnify
+    from app.userfiles import atomic_target
 
     w, h = size
     if w <= 0 or h <= 0 or w % 2 or h % 2:
         raise TalusError(f"size {w}x{h}: width and height must be positive and even")
-    from app.scene.camera import REGION_VIEW, frame_technique
-
     view = view or REGION_VIEW.get(technique.region, "three_quarter")
     if view not in VIEWS:
         raise TalusError(f"unknown view '{view}'; choose one of {', '.join(VIEWS)}")
     kind = _kind(output)
-    output = Path(output)
-    target = _check_output(output, kind)
+    if magnify is not None:
+        magnify = check_magnify(magnify)
     tl = Timeline(technique, rig, magnify=magnify)
     plan = plan_export(tl, fps=fps, start_s=resolve_time(start, tl, end=False), end_s=resolve_time(end, tl, end=True),
                        speed=speed, loops=loops)
-    frame_of = np.clip(np.round(plan.times_s * tl.fps).astype(int), 0, tl.n_frames - 1)
-
-    tmp = target.with_name(f".{target.stem}.part-{os.getpid()}{target.suffix}")  # keeps .mp4/.gif for the encoder
-    writer = None
-    stage = None
-    try:
-        from app.scene.offscreen import OffscreenStage
-        from app.scene.overlays import TechniqueOverlays
-
-        stage = OffscreenStage((w, h), side=side, view=view, rig=rig, meshes=meshes)
-        stage.scene.set_roles(technique.worked_bones, technique.stabilised_bones)
-        frame_technique(stage.plotter.renderer, stage.scene, technique, side=side, view=view)
-        overlays = TechniqueOverlays(stage.plotter, rig, technique, side=side, timeline=tl, meshes=stage.scene.meshes)
-        if tissues or arches:
-            stage.show_tissues(tissues, arches=arches, targets=technique.targets)
-            if tissues and technique.targets:
-                stage.set_info(technique)
-        if labels:
-            stage.add_labels()
-        writer = _Writer(kind, tmp, plan.fps)
-        phase_shown = -1
-        for k, f in enumerate(frame_of):
-            if cancel is not None and cancel():
-                raise ExportCancelled("export cancelled; nothing was written")
-            W = tl.transforms(int(f))
-            stage.scene.set_transforms(W)
-            overlays.set_transforms(W, int(f))
-            if tissues or arches:
-                stage.pose_tissues(W, tl.true_transforms(int(f)))
-            if captions:
-                ph = tl.phase_index(int(f))
-                if ph != phase_shown:
-                    span = tl.phases[ph]
-                    import textwrap
-
-                    width = max(30, w // max(8, h // 40))
-                    cue = "\n".join(textwrap.wrap(span.cue, width))
-                    stage.set_caption(f"{technique.name} - {span.index + 1}. {span.name}\n{cue}",
-                                      font_size=max(10, h // 52), position="lower_left")
-                    phase_shown = ph
-            writer.put(stage.render())
-            if progress is not None:
-                progress(k + 1, plan.n_frames)
-        writer.close()
+    with atomic_target(output, kind="folder" if kind == "frames" else "file") as tmp:
         writer = None
-        if kind == "frames" and target.exists():
-            if any(target.iterdir()):
-                raise TalusError(f"{target}: folder exists and is not empty; choose a new folder for the frames")
-            target.rmdir()
-        os.replace(tmp, target)
-        return target
-    except OSError as exc:
-        reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
-        raise TalusError(f"{target}: export failed ({reason}); nothing was written") from None
-    finally:
-        if writer is not None:
-            writer.abort()
-        if stage is not None:
-            stage.close()
-        if tmp.exists():
-            shutil.rmtree(tmp) if tmp.is_dir() else tmp.unlink()
+        stage = None
+        try:  # the encoder stops before the temporary is removed (else ffmpeg could create it again)
+            from app.scene.offscreen import OffscreenStage
+            from app.scene.overlays import TechniqueOverlays
+
+            stage = OffscreenStage((w, h), side=side, view=view, rig=rig, meshes=meshes)
+            stage.scene.set_roles(technique.worked_bones, technique.stabilised_bones)
+            frame_technique(stage.plotter.renderer, stage.scene, technique, side=side, view=view, timeline=tl)
+            overlays = TechniqueOverlays(stage.plotter, rig, technique, side=side, timeline=tl,
+                                         meshes=stage.scene.meshes)
+            if tissues or arches:
+                stage.show_tissues(tissues, arches=arches, targets=technique.targets)
+                if tissues and technique.targets:
+                    stage.set_info(technique)
+            if labels:
+                stage.add_labels()
+            writer = _Writer(kind, tmp, plan.fps)
+            phase_shown = -1
+            for k, t in enumerate(plan.times_s):
+                if cancel is not None and cancel():
+                    raise ExportCancelled("export cancelled; nothing was written")
+                W = tl.transforms_at(float(t))
+                stage.scene.set_transforms(W)
+                overlays.set_transforms(W, tl.frame_at(float(t)))  # contacts: their state on the frame grid
+                if tissues or arches:
+                    stage.pose_tissues(W, tl.true_transforms_at(float(t)))
+                stage.set_note(tl.magnification_note(float(t)), font_size=max(10, h // 52))
+                if captions:
+                    ph = tl.phase_index_at(float(t))
+                    if ph != phase_shown:
+                        span = tl.phases[ph]
+                        import textwrap
+
+                        width = max(30, w // max(8, h // 40))
+                        cue = "\n".join(textwrap.wrap(span.cue, width))
+                        stage.set_caption(f"{technique.name} - {span.index + 1}. {span.name}\n{cue}",
+                                          font_size=max(10, h // 52), position="lower_left")
+                        phase_shown = ph
+                writer.put(stage.render())
+                if progress is not None:
+                    progress(k + 1, plan.n_frames)
+            writer.close()
+            writer = None
+        finally:
+            if writer is not None:
+                writer.abort()
+            if stage is not None:
+                stage.close()
+    from app.userfiles import resolve_target
+
+    return resolve_target(output)
 
 
 class _Writer:
-    """Encodes frames on a background thread (the next frame renders meanwhile)."""
+    """Encodes frames on a background thread (the next frame renders meanwhile), streaming to disk."""
 
     def __init__(self, kind: str, path: Path, fps: float):
-        import imageio.v2 as imageio
-
         self.kind, self.path = kind, path
         self.q: queue.Queue = queue.Queue(maxsize=4)
         self.error: BaseException | None = None
         self.count = 0
-        if kind == "mp4":
-            self.w = imageio.get_writer(str(path), format="FFMPEG", fps=fps, codec="libx264", quality=None,
-                                        pixelformat="yuv420p", macro_block_size=2,
-                                        output_params=["-preset", "veryfast", "-crf", "20", "-f", "mp4"])
-        elif kind == "gif":
-            self.w = imageio.get_writer(str(path), format="GIF", mode="I", duration=1.0 / fps, loop=0)
-        else:
-            path.mkdir()
-            self.w = None
+        self.fps = fps
+        self.w = None  # an imageio-ffmpeg frame generator (mp4, gif); PNG frames need none
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
+
+    def _open(self, shape) -> None:
+        import imageio_ffmpeg
+
+        h, w = shape[:2]
+        if self.kind == "mp4":
+            params = dict(codec="libx264", pix_fmt_out="yuv420p",
+                          output_params=["-preset", "veryfast", "-crf", "20", "-f", "mp4"])
+        else:
+            # a palette per frame (stats_mode=single, new=1): a clip's colours change as bones move
+            params = dict(codec="gif", pix_fmt_out="pal8",
+                          output_params=["-vf", "split[a][b];[a]palettegen=stats_mode=single[p];[b][p]paletteuse=new=1",
+                                         "-loop", "0", "-f", "gif"])
+        self.w = imageio_ffmpeg.write_frames(str(self.path), (w, h), fps=self.fps, quality=None, macro_block_size=1,
+                                             ffmpeg_log_level="error", **params)
+        self.w.send(None)
 
     def _run(self):
         import imageio.v3 as iio
@@ -225,10 +238,12 @@ class _Writer:
             if self.error is not None:
                 continue
             try:
-                if self.w is not None:
-                    self.w.append_data(item)
-                else:
+                if self.kind == "frames":
                     iio.imwrite(self.path / f"frame_{self.count:05d}.png", item)
+                else:
+                    if self.w is None:
+                        self._open(item.shape)
+                    self.w.send(item.tobytes())
                 self.count += 1
             except BaseException as exc:  # noqa: BLE001 - reported on the main thread
                 self.error = exc
@@ -248,7 +263,11 @@ class _Writer:
         self.q.put(None)
         self.thread.join()
         if self.w is not None:
-            self.w.close()
+            w, self.w = self.w, None
+            try:
+                w.close()
+            except BaseException as exc:  # noqa: BLE001
+                self.error = self.error or exc
         if self.error is not None:
             self._raise()
 
@@ -265,6 +284,7 @@ class _Writer:
 def add_export_arguments(p: argparse.ArgumentParser) -> None:
     from app.imagesize import size_arg
     from app.scene.camera import VIEWS
+    from app.techniques.timeline import magnify_arg
     from app.tissueargs import add_tissue_arguments
 
     p.add_argument("technique", help="technique id (see talus list)")
@@ -279,7 +299,7 @@ def add_export_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--captions", action="store_true", help="burn the active cue into the frames")
     p.add_argument("--labels", action="store_true", help="name the bones in the frames, with leader lines")
     p.add_argument("--side", choices=("right", "left"), default="right")
-    p.add_argument("--magnify", type=float, default=None, help="display magnification of accessory motion (1-10)")
+    p.add_argument("--magnify", type=magnify_arg, default=None, help="display magnification of accessory motion (1-10)")
     p.add_argument("--library", help="techniques file (default: the bundled library)")
     add_tissue_arguments(p)
 

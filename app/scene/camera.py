@@ -36,27 +36,140 @@ VIEW_ZOOM = {"lateral": 1.5, "medial": 1.5, "dorsal": 1.22, "plantar": 1.22, "an
              "posterior": 1.15, "three_quarter": 1.25}
 
 
-MIN_REGION_MM = 130.0
+#: the least extent (mm) a technique's picture shows, so that a toe alone keeps some of the foot around it
+MIN_REGION_MM = 60.0
 
 #: the preset that shows each region of the foot best
 REGION_VIEW = {"ankle": "medial", "hindfoot": "medial", "midfoot": "medial", "forefoot": "dorsal", "toes": "three_quarter"}
 
 
-def technique_bounds(scene, technique):
-    """Bounds (mm) around the bones a technique works on (at least MIN_REGION_MM wide), to frame them."""
-    bones = set(technique.worked_bones) or set(technique.stabilised_bones)
-    b = np.array([scene.actors[n].GetBounds() for n in bones if n in scene.actors])
-    lo = np.array([b[:, 0].min(), b[:, 2].min(), b[:, 4].min()])
-    hi = np.array([b[:, 1].max(), b[:, 3].max(), b[:, 5].max()])
-    centre, half = (lo + hi) / 2, np.maximum((hi - lo) / 2, MIN_REGION_MM / 2)  # a toe alone needs context
-    lo, hi = centre - half, centre + half
-    return (lo[0], hi[0], lo[1], hi[1], lo[2], hi[2])
+#: a bone "moves" in a technique when some point of it travels more than this (mm)
+MOVING_MM = 0.5
+#: frames of a technique sampled to find its extreme poses (every coordinate's own extremes are added)
+FRAMING_SAMPLES = 90
 
 
-def frame_technique(renderer, scene, technique, *, side: str, view: str | None = None) -> str:
-    """Turn the camera to the technique's region (or ``view``) and fit the bones it works on; return the view."""
+def moving_bones(timeline, meshes) -> list[str]:
+    """Bones that move during the technique (some point travels > MOVING_MM), in rig order."""
+    W = _sampled_transforms(timeline)
+    moving = []
+    for bone in timeline.rig.bones:
+        hull = _hull_points(meshes[bone.name])
+        rest = hull @ W[0, bone.index, :3, :3].T + W[0, bone.index, :3, 3]
+        for Wf in W[1:]:
+            moved = hull @ Wf[bone.index, :3, :3].T + Wf[bone.index, :3, 3]
+            if np.max(np.linalg.norm(moved - rest, axis=1)) > MOVING_MM:
+                moving.append(bone.name)
+                break
+    return moving
+
+
+def region_bones(timeline, meshes) -> list[str]:
+    """What a technique's picture must show whole: the bones that move, are worked or are stabilised."""
+    tech = timeline.technique
+    keep = set(moving_bones(timeline, meshes)) | set(tech.worked_bones) | set(tech.stabilised_bones)
+    return [b.name for b in timeline.rig.bones if b.name in keep]
+
+
+def technique_points(timeline, meshes, bones, *, side: str = "right") -> np.ndarray:
+    """(n, 3) points (mm, foot frame of ``side``) that ``bones`` reach over the technique's drawn poses.
+
+    Each bone is represented by its convex hull's vertices, posed at sampled frames that include
+    every coordinate's extremes, so the box around the result holds the bones at their extreme poses.
+    """
+    W = _sampled_transforms(timeline)
+    rig = timeline.rig
+    out = []
+    for name in bones:
+        i = rig.bone(name).index
+        hull = _hull_points(meshes[name])
+        out.append(np.einsum("fij,nj->fni", W[:, i, :3, :3], hull).reshape(-1, 3)
+                   + np.repeat(W[:, i, :3, 3], len(hull), axis=0))
+    pts = np.concatenate(out)
+    if side == "left":
+        pts = pts * np.array([1.0, 1.0, -1.0])
+    return pts
+
+
+def _sampled_transforms(timeline) -> np.ndarray:
+    q = timeline.sample_coordinates()
+    frames = set(np.linspace(0, timeline.n_frames - 1, min(FRAMING_SAMPLES, timeline.n_frames)).round().astype(int))
+    frames |= set(np.argmin(q, axis=0)) | set(np.argmax(q, axis=0))
+    return np.array([timeline.transforms(int(f)) for f in sorted(frames)])
+
+
+_HULLS: dict[int, tuple[object, np.ndarray]] = {}
+
+
+def _directions(n: int = 256) -> np.ndarray:
+    """``n`` unit vectors spread evenly over the sphere (a Fibonacci lattice): neighbours ~13 deg apart."""
+    k = np.arange(n) + 0.5
+    z = 1 - 2 * k / n
+    phi = np.pi * (1 + 5 ** 0.5) * k
+    r = np.sqrt(1 - z * z)
+    return np.stack([r * np.cos(phi), r * np.sin(phi), z], axis=1)
+
+
+_DIRECTIONS = _directions()
+
+
+def _hull_points(mesh) -> np.ndarray:
+    """A bone's extreme points (bind pose, mm): its farthest vertex in each of 256 directions.
+
+    A few dozen to a few hundred points stand in for the whole mesh when framing; in any direction
+    they reach to within ~1.5 % of the bone's size of its true extent (the fitting margin covers it)."""
+    key = id(mesh)
+    cached = _HULLS.get(key)
+    if cached is not None and cached[0] is mesh:
+        return cached[1]
+    pts = np.asarray(mesh.points, dtype=float)
+    hull = pts[np.unique(np.argmax(pts @ _DIRECTIONS.T, axis=0))]
+    _HULLS[key] = (mesh, hull)
+    return hull
+
+
+def fit_points(renderer, view: str, side: str, points: np.ndarray, *, margin: float = 0.06,
+               min_extent_mm: float = 0.0) -> None:
+    """Look at ``points`` (mm) from ``view`` and come as close as keeps every one inside the picture.
+
+    Unlike a bounding-sphere fit, the points' own extent on the screen fills the picture (less
+    ``margin`` on each side); ``min_extent_mm`` keeps some context around a small region.
+    """
+    d, up = view_vectors(view, side)
+    up = up - d * (up @ d)
+    up /= np.linalg.norm(up)
+    right = np.cross(-d, up)
+    x, y, z = points @ right, points @ up, points @ d
+    cx, cy, cz = (x.min() + x.max()) / 2, (y.min() + y.max()) / 2, (z.min() + z.max()) / 2
+    half_w = max((x.max() - x.min()) / 2, min_extent_mm / 2) * (1 + 2 * margin)
+    half_h = max((y.max() - y.min()) / 2, min_extent_mm / 2) * (1 + 2 * margin)
+    w_px, h_px = renderer.GetSize()
+    aspect = w_px / h_px if w_px > 0 and h_px > 0 else 1.6
+    cam = renderer.GetActiveCamera()
+    cam.SetParallelProjection(False)
+    tan_half = np.tan(np.radians(cam.GetViewAngle()) / 2)
+    # distance from the nearest points' plane, so that the points closest to the camera fit too
+    distance = max(half_h, half_w / aspect) / tan_half + (z.max() - cz)
+    focal = right * cx + up * cy + d * cz
+    cam.SetFocalPoint(*focal)
+    cam.SetPosition(*(focal + d * distance))
+    cam.SetViewUp(*up)
+    renderer.ResetCameraClippingRange()
+
+
+def frame_technique(renderer, scene, technique, *, side: str, view: str | None = None, timeline=None) -> str:
+    """Turn the camera to the technique's region (or ``view``) and fit it at its extreme poses; return the view.
+
+    The region is every bone that moves, is worked or is stabilised (:func:`region_bones`), at every
+    sampled pose of ``timeline`` (default: the technique at its own magnification), so nothing the
+    technique moves leaves the picture at any frame.
+    """
+    from app.techniques.timeline import Timeline
+
     view = view or REGION_VIEW.get(technique.region, "three_quarter")
-    apply_view(renderer, view, side, technique_bounds(scene, technique), zoom=1.0 / VIEW_ZOOM[view])
+    tl = timeline if timeline is not None else Timeline(technique, scene.rig)
+    bones = region_bones(tl, scene.meshes)
+    fit_points(renderer, view, side, technique_points(tl, scene.meshes, bones, side=side), min_extent_mm=MIN_REGION_MM)
     return view
 
 

@@ -34,6 +34,8 @@ class OffscreenStage:
         self.view = view
         self.side = side
         self.caption_actor = None
+        self.note_actor = None
+        self._note = None
         self.info_actor = None
         self.tissue_set = None
         self.tissues = None
@@ -57,6 +59,21 @@ class OffscreenStage:
             prop = self.caption_actor.GetTextProperty()
             prop.SetBackgroundColor(0.06, 0.07, 0.09)
             prop.SetBackgroundOpacity(0.65)
+
+    def set_note(self, text: str | None, *, font_size: int = 12) -> None:
+        """A short note in the upper right corner (the magnification: "distraction drawn 6x, true 1.5 mm")."""
+        if text == self._note:
+            return
+        self._note = text
+        if self.note_actor is None and text:  # made once; a clip then only changes its words
+            self.note_actor = self.plotter.add_text(text, position="upper_right", font_size=font_size,
+                                                    color=(1.0, 0.85, 0.55), shadow=True, render=False)
+            prop = self.note_actor.GetTextProperty()
+            prop.SetBackgroundColor(0.06, 0.07, 0.09)
+            prop.SetBackgroundOpacity(0.65)
+        if self.note_actor is not None:
+            self.note_actor.SetText(3, text or "")  # 3: the upper right corner of a vtkCornerAnnotation
+            self.note_actor.SetVisibility(bool(text))
 
     def show_tissues(self, groups=(), *, arches: bool = False, targets=()) -> None:
         """Draw the soft tissues of ``groups`` (emphasising ``targets``) and, with ``arches``, the tripod and arches."""
@@ -139,8 +156,12 @@ def render_still(output: str | Path, *, view: str = "three_quarter", size=(1280,
         raise TalusError(f"{output}: a still is written as PNG; give a file name ending in .png")
     if view not in VIEWS:
         raise TalusError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
-    if not output.parent.exists():
-        raise TalusError(f"{output}: folder {output.parent} does not exist")
+    from app.techniques.timeline import check_magnify
+    from app.userfiles import check_writable
+
+    if magnify is not None:
+        magnify = check_magnify(magnify)
+    check_writable(output)  # before rendering: a missing or read-only folder, a read-only file
     stage = OffscreenStage(size, side=side, view=view)
     try:
         caption = f"{'Right' if side == 'right' else 'Left'} foot - {VIEWS[view][0].lower()} view"
@@ -157,7 +178,13 @@ def render_still(output: str | Path, *, view: str = "three_quarter", size=(1280,
             tl = Timeline(tech, stage.rig, magnify=magnify)
             if not 0 <= frame < tl.n_frames:
                 raise TalusError(f"technique {technique!r} has frames 0-{tl.n_frames - 1}; frame {frame} is outside")
+            from app.scene.camera import fit_points, technique_points
             from app.scene.overlays import TechniqueOverlays
+
+            # the whole skeleton as the technique moves it, at its extreme poses, fills the picture
+            fit_points(stage.plotter.renderer, view, side,
+                       technique_points(tl, stage.scene.meshes, [b.name for b in stage.rig.bones], side=side))
+            stage.set_note(tl.magnification_note(tl.time_of(frame)), font_size=12)
 
             stage.scene.set_roles(tech.worked_bones, tech.stabilised_bones)
             W = tl.transforms(frame)
@@ -182,14 +209,10 @@ def render_still(output: str | Path, *, view: str = "three_quarter", size=(1280,
     return output
 
 
-def write_png_atomically(path: Path, img: np.ndarray) -> None:
-    """Write ``img`` as a PNG through a temporary file and a rename: never a half-written picture."""
+def write_png_atomically(path: str | Path, img: np.ndarray) -> Path:
+    """Write ``img`` as a PNG with :func:`app.userfiles.write_atomically`: never a half-written picture."""
     import imageio.v3 as iio
 
-    tmp = path.with_name(f".{path.name}.part")
-    try:
-        iio.imwrite(tmp, img, extension=".png")
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise TalusError(f"{path}: cannot write the image ({exc.strerror or exc})") from None
+    from app.userfiles import write_atomically
+
+    return write_atomically(path, iio.imwrite("<bytes>", img, extension=".png"), keep_backup=False)

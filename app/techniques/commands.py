@@ -11,7 +11,7 @@ import numpy as np
 from scipy.spatial.transform import Rotation
 
 from app.techniques.library import load_library
-from app.techniques.timeline import Timeline
+from app.techniques.timeline import Timeline, check_magnify
 
 
 def run_check(path: str, out: TextIO | None = None) -> int:
@@ -116,9 +116,8 @@ def run_kinematics(technique_id: str, *, fps: float = 30.0, fmt: str = "csv", ma
     if not (fps > 0) or fps > 1000:
         print(f"talus kinematics: --fps must be between 0 and 1000, not {fps}", file=sys.stderr)
         return 2
-    if magnify is not None and not 1.0 <= magnify <= 10.0:
-        print(f"talus kinematics: --magnify must be between 1 and 10, not {magnify}", file=sys.stderr)
-        return 2
+    if magnify is not None:
+        magnify = check_magnify(magnify)  # the one check (a TalusError the command line prints)
     tl = Timeline(tech, rig, fps=fps, magnify=magnify if magnify is not None else 1.0)
     tissue_set = None
     if tissues and fmt != "mot":

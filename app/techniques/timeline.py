@@ -8,7 +8,9 @@
             --(mm coordinates x magnify)--> pose --(rig FK)--> (n_bones, 4, 4)
 
 Every frame's values are computed once, when the timeline is built, from (technique, fps, magnify)
-alone; ``transforms(n)`` then runs forward kinematics on row n. Nothing depends on how frame n was
+alone; ``transforms(n)`` then runs forward kinematics on row n. Between frames, ``transforms_at(t)``
+evaluates the same functions at any time t (s): a clip in slow motion shows a distinct, interpolated
+pose at every output frame instead of repeating frames of the fps grid. Nothing depends on how frame n was
 reached (play, scrub, step or loop), so the pose of a frame is a pure function of its number.
 Joint rotations are scalar coordinates composed by the rig's forward kinematics, so interpolating
 them per coordinate composes the rotations correctly.
@@ -28,8 +30,36 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.anatomy.kinematics import Kinematics
+from app.errors import TalusError
 
+#: display magnification of accessory motion (translations in mm): 1 = true size; the one place for its limits
 MAGNIFY_RANGE = (1.0, 10.0)
+
+
+def check_magnify(value) -> float:
+    """``value`` as a magnification (1-10x, 1 = true size); :class:`TalusError` for 0, NaN, 1e9 or words.
+
+    The one check for every way in: ``still``, ``export`` and ``kinematics`` options, the window's
+    saved settings, and :class:`Timeline` itself.
+    """
+    lo, hi = MAGNIFY_RANGE
+    try:
+        m = float(value)
+    except (TypeError, ValueError):
+        m = math.nan
+    if not (math.isfinite(m) and lo <= m <= hi):
+        raise TalusError(f"magnification must be a number from {lo:g} to {hi:g} (1 = true size), not {value!r}")
+    return m
+
+
+def magnify_arg(text: str) -> float:
+    """:func:`check_magnify` as an argparse ``type=`` for ``--magnify`` (its message becomes the usage error)."""
+    import argparse
+
+    try:
+        return check_magnify(text)
+    except TalusError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 @dataclass(frozen=True)
@@ -79,8 +109,10 @@ class Timeline:
         self.technique = technique
         self.rig = rig
         self.fps = float(fps)
-        m = technique.display_magnification if magnify is None else float(magnify)
-        self.magnify = min(MAGNIFY_RANGE[1], max(MAGNIFY_RANGE[0], m))
+        if magnify is None:  # the technique's own (validated with the library)
+            self.magnify = min(MAGNIFY_RANGE[1], max(MAGNIFY_RANGE[0], technique.display_magnification))
+        else:
+            self.magnify = check_magnify(magnify)
         self.kin = kinematics or Kinematics(rig)
         # phases: authored start (one pass) and expanded start (all repeats)
         self._a_start, self._e_start, self._pass = [], [], []
@@ -101,12 +133,12 @@ class Timeline:
         self._starts = starts
         self.animated_coordinates = [c.name for c in rig.coordinates
                                      if c.name in technique.tracks or any(o.coordinate == c.name for o in technique.oscillations)]
-        self._values = self._sample()
-        scale = np.ones(len(rig.coordinates))
+        self._values = self._values_at(np.arange(self.n_frames) / self.fps)
+        self._scale = np.ones(len(rig.coordinates))
         for c in rig.coordinates:
             if c.unit == "mm":
-                scale[c.index] = self.magnify
-        self._pose = self._values * scale
+                self._scale[c.index] = self.magnify
+        self._pose = self._values * self._scale
 
     def with_magnify(self, magnify: float) -> "Timeline":
         return Timeline(self.technique, self.rig, fps=self.fps, magnify=magnify, kinematics=self.kin)
@@ -120,6 +152,10 @@ class Timeline:
 
     def phase_index(self, frame: int) -> int:
         return max(0, bisect.bisect_right(self._starts, frame) - 1)
+
+    def phase_index_at(self, time_s: float) -> int:
+        """The phase playing at expanded time ``time_s`` (s); a phase's first instant belongs to it."""
+        return max(0, bisect.bisect_right(self._e_start, float(time_s) + 1e-9) - 1)
 
     def phase_named(self, name: str) -> PhaseSpan | None:
         return next((p for p in self.phases if p.name.lower() == name.lower()), None)
@@ -137,10 +173,11 @@ class Timeline:
         return np.asarray(self._a_start)[k] + wrapped
 
     # -- values ---------------------------------------------------------------------------------------
-    def _sample(self) -> np.ndarray:
-        t = np.minimum(np.arange(self.n_frames) / self.fps, self.duration_s)
+    def _values_at(self, t: np.ndarray) -> np.ndarray:
+        """(len(t), n_coords) true-size values at expanded times ``t`` (s), clamped to the technique."""
+        t = np.clip(np.asarray(t, dtype=float), 0.0, self.duration_s)
         ta = self.authored_time(t)
-        q = np.zeros((self.n_frames, len(self.rig.coordinates)))
+        q = np.zeros((len(t), len(self.rig.coordinates)))
         for name, keys in self.technique.tracks.items():
             q[:, self.rig.coordinate(name).index] = evaluate_keys(keys, ta)
         for osc in self.technique.oscillations:
@@ -149,6 +186,42 @@ class Timeline:
             tau = t[sel] - span.start_s
             q[sel, self.rig.coordinate(osc.coordinate).index] += osc.amplitude * (1 - np.cos(2 * np.pi * osc.frequency_hz * tau)) / 2
         return q
+
+    def coordinates_at(self, time_s: float) -> np.ndarray:
+        """True-size coordinate values (deg / mm, rig order) at any time ``time_s`` (s), not only on frames."""
+        return self._values_at(np.array([float(time_s)]))[0]
+
+    def pose_at(self, time_s: float) -> np.ndarray:
+        """The drawn values at ``time_s`` (s): accessory translations (mm) times ``magnify``."""
+        return self.coordinates_at(time_s) * self._scale
+
+    def transforms_at(self, time_s: float) -> np.ndarray:
+        """(n_bones, 4, 4) world transforms of the drawn pose at any time ``time_s`` (s)."""
+        return self.kin.transforms(self.pose_at(time_s))
+
+    def true_transforms_at(self, time_s: float) -> np.ndarray:
+        """(n_bones, 4, 4) world transforms at true size at any time ``time_s`` (s)."""
+        return self.kin.transforms(self.coordinates_at(time_s))
+
+    def magnification_note(self, time_s: float | None = None) -> str | None:
+        """``"distraction drawn 6x, true 1.5 mm"`` while a magnified coordinate moves, else None.
+
+        Pictures (stills, clips) carry it so that nobody takes a magnified glide for its true size.
+        With ``time_s`` (s) the true size is the value at that moment, else the technique's peak.
+        """
+        if self.magnify == 1.0:
+            return None
+        parts = []
+        for name in self.animated_coordinates:
+            c = self.rig.coordinate(name)
+            if c.unit != "mm":
+                continue
+            col = self._values[:, c.index]
+            if np.ptp(col) < 1e-6:
+                continue  # authored but never moves
+            v = abs(self.coordinates_at(time_s)[c.index]) if time_s is not None else float(np.max(np.abs(col)))
+            parts.append(f"{c.motion} drawn {self.magnify:g}x, true {v:.1f} mm")
+        return "; ".join(dict.fromkeys(parts)) or None
 
     def sample_coordinates(self) -> np.ndarray:
         """(n_frames, n_coords) true-size coordinate values (deg / mm), rig order."""

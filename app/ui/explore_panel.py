@@ -114,6 +114,13 @@ class JointSliders(QWidget):
         body = QWidget()
         lay = QVBoxLayout(body)
         lay.setContentsMargins(0, 0, 0, 0)
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #c0392b;")
+        self.problem.setVisible(bool(model.problem))
+        if model.problem:
+            self.problem.setText(f"Composite motions unavailable: {model.problem}")
+        lay.addWidget(self.problem)
         if model.composites:
             box = QGroupBox("Composite motions")
             grid = QGridLayout(box)

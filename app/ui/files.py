@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from PySide6.QtCore import QProcess
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from app.errors import TalusError
@@ -19,6 +20,8 @@ from app.errors import TalusError
 class UserFiles:
     def __init__(self, window):
         self.window = window
+        self.export = None  # the export dialog (one at a time)
+        self.edit_dialog = None
 
     @property
     def paths(self) -> list[str]:
@@ -37,6 +40,10 @@ class UserFiles:
         from app import TECHNIQUES_PATH
         from app.techniques.library import load_libraries
 
+        from app.userfiles import remove_stale_temporaries
+
+        for f in user_files:  # saves killed mid-write (SIGKILL, power loss) left these behind
+            remove_stale_temporaries(Path(f).parent, Path(f).name)
         w = self.window
         current = w.player.technique.id if w.player.technique else None
         w.set_library(load_libraries([TECHNIQUES_PATH] + list(user_files), rig=w.rig))
@@ -106,10 +113,16 @@ class UserFiles:
         if tech is None:
             w.statusBar().showMessage("Pick a technique to duplicate first", 4000)
             return
+        from app.ui.dialogs import dispose
+
         self.edit_dialog = EditTechniqueDialog(w, tech, w.rig)
-        if not self.edit_dialog.exec():
-            if w.technique(tech.id):  # back to the original after a cancelled edit
-                w.open_technique(tech.id, frame=w.player.frame, turn_camera=False)
+        try:
+            if not self.edit_dialog.exec():
+                if w.technique(tech.id):  # back to the original after a cancelled edit
+                    w.open_technique(tech.id, frame=w.player.frame, turn_camera=False)
+        finally:
+            dispose(self.edit_dialog)  # modal and done: delete it, do not keep it hidden
+            self.edit_dialog = None
 
     def export_dialog(self) -> None:
         from app.ui.teaching import ExportDialog
@@ -119,11 +132,29 @@ class UserFiles:
         if tech is None:
             w.statusBar().showMessage("Pick a technique to export first", 4000)
             return
+        from app.ui.dialogs import dispose
+
+        running = self.export is not None and self.export.process is not None and \
+            self.export.process.state() != QProcess.NotRunning
+        if running:  # one export at a time: its progress comes forward
+            w.statusBar().showMessage("An export is running; wait for it or cancel it first", 5000)
+            if self.export.progress is not None:
+                self.export.progress.raise_()
+            return
+        dispose(self.export)  # the last export's dialog (hidden once it finished) goes
         lib = tech.file if w.library is not None and tech.file in self.paths else None
         self.export = ExportDialog(w, tech, side=w.player.side, magnify=w.player.magnify, library=lib,
                                    tissues=sorted(w.player.display.tissue_groups), arches=w.player.display.tripod)
         self.export.finished_export.connect(self._export_finished)
         self.export.show()
+
+    def cancel_export(self, wait_ms: int = 10_000) -> None:
+        """Cancel a running export (the window is closing) and wait for it to clean up."""
+        dlg = self.export
+        if dlg is None or dlg.process is None or dlg.process.state() == QProcess.NotRunning:
+            return
+        dlg.cancel()
+        dlg.process.waitForFinished(wait_ms)
 
     def _export_finished(self, ok: bool, message: str) -> None:
         self.window.statusBar().showMessage(message, 10000)

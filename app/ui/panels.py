@@ -301,7 +301,9 @@ class TransportBar(QWidget):
         lay.addWidget(self.speed)
         lay.addWidget(QLabel("Magnify"))
         self.magnify = QDoubleSpinBox()
-        self.magnify.setRange(1.0, 10.0)
+        from app.techniques.timeline import MAGNIFY_RANGE
+
+        self.magnify.setRange(*MAGNIFY_RANGE)
         self.magnify.setSingleStep(0.5)
         self.magnify.setSuffix("x")
         self.magnify.setFocusPolicy(Qt.ClickFocus)

@@ -44,9 +44,16 @@ class Persistence:
         tid = w.settings.value("technique", None)
         if not tid or w.technique(tid) is None:
             return False
+        from app.errors import TalusError
+        from app.techniques.timeline import check_magnify
+
         try:
             frame = int(w.settings.value("frame", 0))
-            magnify = float(w.settings.value("magnify", 0)) or None
         except (TypeError, ValueError):
-            frame, magnify = 0, None
+            frame = 0
+        saved = w.settings.value("magnify", None)
+        try:  # the same check as the command line's; a damaged value falls back on the technique's own
+            magnify = check_magnify(saved) if saved not in (None, "", 0, "0") else None
+        except TalusError:
+            magnify = None
         return w.open_technique(tid, frame=frame, magnify=magnify)

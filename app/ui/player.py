@@ -25,7 +25,6 @@ from app.ui.state import DisplayState, PlaybackState, field_names
 
 SPEEDS = (0.1, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 MIN_SPEED, MAX_SPEED = SPEEDS[0], SPEEDS[-1]
-MIN_MAGNIFY, MAX_MAGNIFY = 1.0, 10.0
 
 
 def _read(group: str, name: str):
@@ -79,21 +78,29 @@ class PlaybackController(QObject):
         self.timeline = Timeline(technique, self.rig, magnify=self.magnify) if technique else None
         if self.timeline is not None:
             self.state.magnify = self.timeline.magnify
-        self._phase = -1
+        # the frame moves onto the new timeline before anyone hears of it: an observer of the
+        # technique or timeline reading ``frame`` never sees one beyond the new technique's end
+        self.state.frame = int(min(max(frame, 0), self.last_frame))
+        self._phase = self.timeline.phase_index(self.frame) if self.timeline is not None else -1
         self.technique_changed.emit(technique)
         self.timeline_changed.emit(self.timeline)
         if self.magnify is not None:
             self.magnify_changed.emit(self.magnify)
-        self.state.frame = -1
-        self.set_frame(frame)
+        self.frame_changed.emit(self.frame)
+        self.changed.emit("frame")
+        if self.timeline is not None:
+            self.phase_changed.emit(self._phase)
 
     def set_magnify(self, magnify: float) -> None:
-        """Display magnification of accessory motion (1-10x); the frame shown stays the same."""
+        """Display magnification of accessory motion (1-10x, :data:`~app.techniques.timeline.MAGNIFY_RANGE`);
+        the frame shown stays the same."""
         if self.technique is None:
             return
         from app.techniques.timeline import Timeline
 
-        magnify = min(MAX_MAGNIFY, max(MIN_MAGNIFY, float(magnify)))
+        from app.techniques.timeline import check_magnify
+
+        magnify = check_magnify(magnify)  # the one check: 0, NaN or 1e9 raise TalusError, as everywhere
         if self.timeline is not None and math.isclose(magnify, self.timeline.magnify):
             return
         self.state.magnify = magnify

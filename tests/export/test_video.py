@@ -136,3 +136,153 @@ def test_command_line_export_without_a_display(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "app", "export", "no-such", "-o", str(tmp_path / "x.mp4")],
                          env=env, capture_output=True, text=True, timeout=60)
     assert bad.returncode != 0 and "no-such" in bad.stderr
+
+
+# -- requests checked before anything renders -------------------------------------------------------
+
+@pytest.fixture
+def no_render(monkeypatch):
+    """Rendering fails the test: a refusal must come before the first frame."""
+    from app.scene import offscreen
+
+    monkeypatch.setattr(offscreen, "OffscreenStage", lambda *a, **k: pytest.fail("rendered before refusing"))
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"loops": 1_000_000_000}, "loops must be from 1 to 100"),
+    ({"speed": 0.25, "loops": 100}, r"the clip would last .* min .*at most 30 min"),
+    ({"fps": 120, "speed": 0.25, "loops": 50}, "frames"),
+    ({"magnify": 0}, "magnification must be a number from 1 to 10"),
+    ({"magnify": float("nan")}, "magnification"),
+    ({"magnify": 1e9}, "magnification"),
+])
+def test_out_of_bounds_requests_are_refused_before_rendering(tmp_path, rig, lib, meshes, no_render, kwargs, message):
+    with pytest.raises(TalusError, match=message):
+        export_technique(lib.technique("toe-rotation-1"), rig, tmp_path / "clip.mp4", **({"size": SIZE} | kwargs),
+                         meshes=meshes)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_non_empty_frames_folder_is_refused_before_rendering(tmp_path, rig, lib, meshes, no_render):
+    frames = tmp_path / "frames"
+    frames.mkdir()
+    (frames / "mine.png").write_bytes(b"keep me")
+    with pytest.raises(TalusError, match="not empty"):
+        export_technique(lib.technique("toe-rotation-1"), rig, f"{frames}/", size=SIZE, meshes=meshes)
+    assert [p.name for p in frames.iterdir()] == ["mine.png"]
+
+
+@pytest.mark.parametrize("output, message", [
+    ("", "no output given"),
+    ("notes.txt/clip.mp4", r"notes\.txt is a file, not a folder"),
+    ("notes.txt/sub/clip.gif", r"notes\.txt is a file, not a folder"),
+    ("notes.txt/frames/", r"notes\.txt is a file, not a folder"),
+])
+def test_impossible_outputs_are_named(tmp_path, rig, lib, meshes, no_render, monkeypatch, output, message):
+    (tmp_path / "notes.txt").write_text("x")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(TalusError, match=message):
+        export_technique(lib.technique("toe-rotation-1"), rig, output, size=SIZE, meshes=meshes)
+
+
+def test_command_line_refusals_are_messages_not_tracebacks(tmp_path):
+    (tmp_path / "notes.txt").write_text("x")
+    cases = [(["-o", ""], "no output given"),
+             (["-o", "clip.mp4", "--loops", "1000000000"], "loops must be from 1 to 100"),
+             (["-o", "notes.txt/clip.mp4"], "is a file, not a folder"),
+             (["-o", "clip.mp4", "--magnify", "0"], "magnification must be a number from 1 to 10"),
+             (["-o", "clip.mp4", "--magnify", "nan"], "magnification must be a number from 1 to 10")]
+    for args, words in cases:
+        r = subprocess.run([sys.executable, "-m", "app", "export", "toe-rotation-1", *args], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=120,
+                           env=os.environ | {"PYTHONPATH": os.getcwd()})
+        assert r.returncode == 2, (args, r.stderr)
+        assert words in r.stderr and "Traceback" not in r.stderr and "FFMPEG" not in r.stderr, (args, r.stderr)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_temporaries_of_a_killed_export_are_removed_by_the_next(tmp_path, rig, lib, meshes):
+    from app.userfiles import temporary_name
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    left = [tmp_path / f".clip.part-{dead.pid}.mp4", tmp_path / f".clip.gif.talus-{dead.pid}-0a1b2c.part.gif"]
+    for p in left:
+        p.write_bytes(b"")
+    (tmp_path / f".frames.part-{dead.pid}").mkdir()
+    export_technique(lib.technique("toe-rotation-1"), rig, tmp_path / "clip.mp4", size=SIZE, fps=5, end=0.4, meshes=meshes)
+    export_technique(lib.technique("toe-rotation-1"), rig, f"{tmp_path}/frames/", size=SIZE, fps=5, end=0.4, meshes=meshes)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clip.mp4", "frames"]
+
+
+# -- clips that play right --------------------------------------------------------------------------
+
+def gif_durations_ms(path):
+    from PIL import Image
+
+    out = []
+    with Image.open(path) as im:
+        for k in range(im.n_frames):
+            im.seek(k)
+            out.append(im.info["duration"])
+    return out
+
+
+def test_gif_plays_for_its_authored_duration_with_every_frame_and_hold_kept(tmp_path, rig, lib, meshes):
+    tech = lib.technique("talocrural-traction")  # "Hold": 4 s of the same pose
+    fps = 30
+    out = export_technique(tech, rig, tmp_path / "clip.gif", size=SIZE, fps=fps, start="Lean back", end="Hold",
+                           meshes=meshes)
+    durations = gif_durations_ms(out)
+    n = frames_expected(5.5, fps)
+    assert len(durations) == n  # held frames are not merged away
+    assert abs(sum(durations) - 1000 * n / fps) <= 1000 / fps  # total within one frame
+    assert all(d > 0 for d in durations)
+    assert abs(sum(durations[-4 * fps:]) - 4000) <= 1000 / fps  # the hold lasts as long as authored
+
+
+def test_gif_is_written_as_frames_come(tmp_path, rig, lib, meshes):
+    seen = []
+
+    def progress(done, total):
+        if done == total:  # before the encoder is closed
+            seen.append(sum(p.stat().st_size for p in tmp_path.iterdir() if p.name.endswith(".gif")))
+
+    export_technique(lib.technique("toe-rotation-1"), rig, tmp_path / "clip.gif", size=(320, 240), fps=10,
+                     progress=progress, meshes=meshes)
+    assert seen and seen[0] > 20_000  # streamed to disk, not held in memory until the end
+
+
+def test_slow_motion_renders_a_distinct_interpolated_pose_every_frame(tmp_path, rig, lib, meshes, monkeypatch):
+    from app.scene.skeleton import SkeletonScene
+    from app.techniques.timeline import Timeline
+
+    shown = []
+    real = SkeletonScene.set_transforms
+    monkeypatch.setattr(SkeletonScene, "set_transforms", lambda self, W: (shown.append(np.array(W)), real(self, W)))
+    tech = lib.technique("toe-rotation-2")
+    fps, speed, start, end = 30, 0.25, 2.0, 4.0
+    export_technique(tech, rig, f"{tmp_path}/f/", size=SIZE, fps=fps, start=start, end=end, speed=speed, meshes=meshes)
+    frames = shown[-frames_expected(end - start, fps, speed):]
+    tl = Timeline(tech, rig)
+    times = start + np.arange(len(frames)) * speed / fps
+    for W, t in zip(frames, times):
+        assert W == pytest.approx(tl.transforms_at(t))
+    moving = [k for k in range(1, len(times)) if np.ptp([tl.coordinates_at(times[k - 1]), tl.coordinates_at(times[k])], axis=0).max() > 1e-9]
+    assert len(moving) > len(times) * 0.9
+    assert all(not np.allclose(frames[k], frames[k - 1]) for k in moving)  # no pose repeated from the 30 fps grid
+
+
+def test_a_magnified_clip_says_drawn_and_true_size_on_every_frame(tmp_path, rig, lib, meshes, monkeypatch):
+    from app.scene.offscreen import OffscreenStage
+
+    notes = []
+    real = OffscreenStage.set_note
+    monkeypatch.setattr(OffscreenStage, "set_note", lambda self, text, **k: (notes.append(text), real(self, text, **k)))
+    export_technique(lib.technique("talocrural-traction"), rig, f"{tmp_path}/f/", size=SIZE, fps=2, start="Hold",
+                     end="Hold", magnify=6, meshes=meshes)
+    assert len(notes) == 8 and all(n and n.startswith("distraction drawn 6x, true ") and n.endswith(" mm") for n in notes)
+    notes.clear()
+    export_technique(lib.technique("talocrural-traction"), rig, f"{tmp_path}/g/", size=SIZE, fps=2, start="Hold",
+                     end="Hold", magnify=1, meshes=meshes)
+    assert notes and not any(notes)  # true size: nothing to say

@@ -126,9 +126,9 @@ def test_repeated_phases_replay_their_pass(rig, lib):
     np.testing.assert_allclose(q[span.start_frame + 5], q[span.start_frame + 5 + one], atol=1e-9)
 
 
-def test_magnification_is_clamped_and_only_scales_millimetres(rig, lib):
+def test_magnification_only_scales_millimetres(rig, lib):
     tech = lib.technique("talocrural-traction")
-    a, b = Timeline(tech, rig, magnify=1.0), Timeline(tech, rig, magnify=50)
+    a, b = Timeline(tech, rig, magnify=1.0), Timeline(tech, rig, magnify=10)
     assert b.magnify == 10.0
     f = a.n_frames // 2
     i_mm, i_deg = rig.coordinate("talocrural.distraction").index, rig.coordinate("talocrural.dorsiflexion").index
@@ -185,3 +185,47 @@ def test_kinematics_magnify_and_unknown_technique(capsys):
     assert max(float(r[i]) for r in rows[1:]) == pytest.approx(6.0)
     assert run_kinematics("no-such-thing", out=io.StringIO()) == 2
     assert "no-such-thing" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("bad", [0, -2, 0.5, float("nan"), float("inf"), 1e9, 10.5, "six", None])
+def test_a_bad_magnification_is_rejected_not_clamped(rig, lib, bad):
+    from app.errors import TalusError
+    from app.techniques.timeline import check_magnify
+
+    with pytest.raises(TalusError, match="magnification must be a number from 1 to 10"):
+        check_magnify(bad)
+    if bad is not None:
+        with pytest.raises(TalusError, match="magnification"):
+            Timeline(lib.technique("talocrural-traction"), rig, magnify=bad)
+    assert check_magnify("6") == 6.0
+
+
+def test_poses_between_frames_are_interpolated_not_rounded(rig, lib):
+    """At any time the pose is the timeline's own function of time: on a frame it is that frame's pose,
+    between two frames of a moving coordinate it lies strictly between their values."""
+    tl = Timeline(lib.technique("talocrural-traction"), rig)
+    i = rig.coordinate("talocrural.distraction").index
+    col = tl.sample_coordinates()[:, i]
+    f = int(np.argmax(np.abs(np.diff(col))))  # the steepest step of the traction
+    for k in (f, f + 1):
+        assert tl.coordinates_at(k / tl.fps) == pytest.approx(tl.coordinates(k))
+        assert tl.transforms_at(k / tl.fps) == pytest.approx(tl.transforms(k))
+    mid = tl.coordinates_at((f + 0.5) / tl.fps)[i]
+    assert min(col[f], col[f + 1]) < mid < max(col[f], col[f + 1])
+    assert tl.pose_at((f + 0.5) / tl.fps)[i] == pytest.approx(mid * tl.magnify)
+    for t in (0.0, tl.duration_s / 3, tl.duration_s):
+        assert tl.phases[tl.phase_index_at(t)].name == tl.phases[tl.phase_index(tl.frame_at(t))].name
+
+
+def test_the_magnification_note_names_drawn_and_true_size(rig, lib):
+    tech = lib.technique("talocrural-traction")
+    tl = Timeline(tech, rig, magnify=6)
+    i = rig.coordinate("talocrural.distraction").index
+    f = int(np.argmax(np.abs(tl.sample_coordinates()[:, i])))
+    true_mm = abs(tl.coordinates(f)[i])
+    assert tl.magnification_note(f / tl.fps) == f"distraction drawn 6x, true {true_mm:.1f} mm"
+    assert tl.magnification_note() == f"distraction drawn 6x, true {true_mm:.1f} mm"  # the peak
+    assert Timeline(tech, rig, magnify=1).magnification_note() is None  # true size: nothing to say
+    rotation = [t for t in lib.techniques
+                if not any(rig.coordinate(c).unit == "mm" for c in Timeline(t, rig).animated_coordinates)]
+    assert rotation and Timeline(rotation[0], rig, magnify=6).magnification_note() is None

@@ -5,10 +5,12 @@ CI always has a display (pytest-xvfb starts Xvfb): a 3D test must run, and fail 
 
 import gc
 import os
+import weakref
 
 os.environ.setdefault("QT_API", "pyside6")
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
@@ -36,22 +38,37 @@ def make_window(qtbot, rig, meshes, settings):
         paths = [TECHNIQUES_PATH] + ([extra] if extra else [])
         result = load_libraries(paths, rig=rig)
         win = MainWindow(rig, meshes, library=result, settings=settings_ or settings, side=side)
-        qtbot.addWidget(win)
+        # not qtbot.addWidget: this fixture closes its windows itself, and a closed window is deleted
+        # (WA_DeleteOnClose), so pytest-qt's own close would meet a deleted object
         win.resize(1280, 860)
         win.show()
         qtbot.waitExposed(win)
         win.activateWindow()  # window shortcuts need the active window (Xvfb has no window manager)
         qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=5000)
         qtbot.waitUntil(lambda: win.view.render_count > 0, timeout=5000)
-        made.append(win)
+        made.append(weakref.ref(win))  # a weak reference: a window the test closes can be deleted
         return win
 
     yield make
-    for win in made:
-        win.player.pause()
-        win.close()
-    QApplication.processEvents()
-    QApplication.sendPostedEvents(None, 0)
-    gc.collect()
+    for ref in made:
+        win = ref()
+        if win is not None and shiboken6.isValid(win):  # a window a test closed is deleted already (WA_DeleteOnClose)
+            win.player.pause()
+            win.close()
+    win = None
+    made.clear()
+    drain_deletes()
     leaked = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
     assert not leaked, f"windows left open: {leaked}"
+    alive = [w for w in QApplication.allWidgets() if isinstance(w, MainWindow)]
+    assert not alive, f"closed windows not deleted: {alive}"
+
+
+def drain_deletes() -> None:
+    """Run the deferred deletes (deleteLater, WA_DeleteOnClose) and collect Python's garbage."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    for _ in range(3):
+        QApplication.processEvents()
+        QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+        gc.collect()

@@ -166,3 +166,19 @@ def test_readout_and_axes_follow_the_explored_joint(explore, rig):
     assert win.presenter.overlays is not None and win.presenter.overlays.axis_actors
     win.player.set_display(ghost=True)
     assert win.view.scene.ghost_actors
+
+
+def test_broken_composites_leave_the_joints_explorable(make_window, monkeypatch):
+    from app.anatomy.composites import CompositeError
+    import app.ui.modes.explore as explore_mode
+
+    def broken(_rig):
+        raise CompositeError("rig.json: composites[0].coordinates.no.such: no such coordinate in the rig")
+
+    monkeypatch.setattr(explore_mode, "load_composites", broken)
+    win = make_window()
+    win.set_mode("explore")
+    assert "composites[0]" in win.explore.panel.problem.text() and win.explore.panel.problem.isVisible()
+    assert win.explore.panel.composite_rows == {}
+    win.explore.panel.rows["talocrural.dorsiflexion"].spin.setValue(10.0)
+    assert win.explore.model.value("talocrural.dorsiflexion") == 10.0

@@ -174,3 +174,22 @@ def test_readout_shows_the_coordinates_of_the_frame(make_window):
     for name in tl.animated_coordinates:
         c = win.rig.coordinate(name)
         assert win.readout.value_text(name) == f"{tl.coordinates(mid)[c.index]:+.1f} {c.unit}"
+
+
+def test_switching_technique_beyond_the_new_ones_length_does_not_raise(qtbot, make_window):
+    """Metatarsal scissoring played to frame 500, then toe rotation (240 frames) picked: no IndexError
+    from a panel reading the old frame on the new timeline; the new technique opens at frame 0."""
+    win = make_window()
+    win.open_technique("metatarsal-scissoring")
+    win.player.set_frame(500)
+    assert win.player.frame == 500
+    seen = []
+    win.player.timeline_changed.connect(lambda tl: seen.append((tl.n_frames, win.player.frame)))
+    win.browser.technique_selected.emit("toe-rotation-1")
+    assert win.player.technique.id == "toe-rotation-1" and win.player.frame == 0
+    assert all(f < n for n, f in seen)  # observers never see a frame outside the new timeline
+    assert_shows_engine_pose(win)
+    win.player.set_frame(win.player.last_frame)
+    win.open_technique("metatarsal-scissoring", frame=10_000)  # e.g. a restored frame: clamped
+    assert win.player.frame == win.player.last_frame
+    assert_shows_engine_pose(win)

@@ -2,6 +2,7 @@
 
 import imageio.v3 as iio
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 
 
@@ -85,3 +86,20 @@ def test_save_image_writes_the_view_at_the_chosen_size(qtbot, make_window, tmp_p
     assert img.shape[:2] == (360, 640)
     assert img[..., :3].std() > 10  # not blank
     assert not list(tmp_path.glob(".*part"))
+
+
+@pytest.mark.parametrize("saved", ["0", "nan", "1e9", "-3", "six"])
+def test_a_damaged_saved_magnification_is_rejected_like_on_the_command_line(qtbot, make_window, settings, saved):
+    from app.errors import TalusError
+
+    tech = next(t for t in make_window().techniques if t.id == "talocrural-traction")
+    settings.setValue("technique", tech.id)
+    settings.setValue("magnify", saved)
+    win = make_window(settings_=settings)
+    assert win.restore_technique()
+    assert win.player.technique.id == tech.id
+    assert win.player.magnify == tech.display_magnification  # the technique's own, not a clamped 1 or 10
+    for bad in (0.0, float("nan"), 1e9):
+        with pytest.raises(TalusError, match="magnification must be a number from 1 to 10"):
+            win.player.set_magnify(bad)
+    assert win.player.magnify == tech.display_magnification

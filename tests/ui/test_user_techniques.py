@@ -178,6 +178,26 @@ def test_cancelled_export_from_the_window_leaves_nothing(qtbot, make_window, tmp
     assert list(tmp_path.iterdir()) == []
 
 
+def test_opening_a_users_file_removes_what_killed_saves_left_beside_it(qtbot, make_window, tmp_path):
+    import subprocess
+    import sys
+
+    win = make_window()
+    target = tmp_path / "mine.json"
+    tech = copy.deepcopy(win.technique("toe-rotation-2").raw)
+    tech["id"] = "toe-two-mine"
+    win.files.save_technique(str(target), tech)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = tmp_path / f".mine.json.talus-{dead.pid}-abcdef.part.json"
+    stale.write_text("half a file")
+    other = tmp_path / ".notes.txt"  # not ours: stays
+    other.write_text("x")
+    win.files.load(str(target))
+    assert not stale.exists() and other.exists()
+    assert win.technique("toe-two-mine") is not None
+
+
 def test_file_export_writes_an_animated_3d_model(qtbot, make_window, tmp_path):
     """File > Export offers the .glb model: the same dialog, a name ending in .glb."""
     win = make_window()

@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from app.anatomy import Kinematics
-from app.anatomy.composites import hard_limits, load_composites
+from app.anatomy.composites import CompositeError, hard_limits, load_composites
 
 REGIONS = ("ankle", "hindfoot", "midfoot", "forefoot", "toes")
 
@@ -96,7 +96,11 @@ class PoseModel(QObject):
         self.kin = Kinematics(rig)
         self.q = np.zeros(len(rig.coordinates))
         self.limits = hard_limits(rig)
-        self.composites = load_composites(rig)
+        self.problem: str | None = None
+        try:
+            self.composites = load_composites(rig)
+        except CompositeError as exc:  # the joints stay explorable one by one
+            self.composites, self.problem = {}, str(exc)
         self.undo_stack = QUndoStack(self)
         self._merge_ids: dict[str, int] = {}
         self._next_merge_id = 0
@@ -213,6 +217,8 @@ class ExploreMode:
     def activate(self) -> None:
         self.active = True
         self.window.player.pause()
+        if self.model.problem:
+            self.window.statusBar().showMessage(f"Composite motions unavailable: {self.model.problem}", 15000)
         self.dock.show()
         self.dock.raise_()
         self.presenter.set_technique(self._axes(), tint=False, timeline=_StillTimeline(self.window.rig))

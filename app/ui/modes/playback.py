@@ -61,7 +61,8 @@ class PlaybackMode:
         if tech is None:
             return
         view = self.window.view
-        view.view = frame_technique(view.plotter.renderer, view.scene, tech, side=self.player.side)
+        view.view = frame_technique(view.plotter.renderer, view.scene, tech, side=self.player.side,
+                                    timeline=self.player.timeline)
         view.request_render()
 
     def _on_technique(self, tech) -> None:
