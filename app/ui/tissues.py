@@ -326,8 +326,9 @@ class TissueLayer(QObject):
         slack = self.ts.slack_length_mm[k]
         neutral = self.ts.neutral_length_mm[k]
         slack_text = "" if abs(slack - neutral) < 0.05 else f"\nslack length {slack:.1f} mm ({t.slack.get('source', '')})"
+        width = f"\nwidth {t.width_mm:g} mm" if t.width_mm else ""
         return (f"{t.label}{line}\nlength now {length:.1f} mm, neutral {neutral:.1f} mm\nstrain {100 * strain:+.1f} % "
-                f"(true size; taut at {100 * t.taut_strain:.0f} %){slack_text}")
+                f"(true size; taut at {100 * t.taut_strain:.0f} %){slack_text}{width}\nloaded by {t.loaded_by}")
 
     def _hover_pick(self) -> None:
         if self._hover_pos is None:
