@@ -35,8 +35,14 @@ import numpy as np
 from app.anatomy.bonegen.dims import GAP_MM as LAYOUT_GAP_MM
 
 #: the joint space carved between neighbours (mm): a little wider than the layout's 1.5 mm, because
-#: blended shapes are not exact distance fields and a carve by an inexact field falls a little short
+#: blended shapes are not exact distance fields and a carve by an inexact field falls a little short;
+#: between two phalanges (modelled as exact cups about their joint centres) the layout's own space
 GAP_MM = LAYOUT_GAP_MM + 0.5
+PHALANX_GAP_MM = LAYOUT_GAP_MM
+
+
+def carve_gap(carved: str, carver: str) -> float:
+    return PHALANX_GAP_MM if "phalanx" in carved and "phalanx" in carver else GAP_MM
 
 CARVE_ORDER = (
     "talus", "tibia", "fibula", "calcaneus", "navicular", "cuboid", "medial_cuneiform",
@@ -173,7 +179,8 @@ def carved_volume(name: str, sdfs: dict[str, SDF], settings: dict, W: np.ndarray
         corners = np.array([[x, y, z, 1.0] for x in (o_lo[0], o_hi[0]) for y in (o_lo[1], o_hi[1])
                             for z in (o_lo[2], o_hi[2])])
         seen = np.concatenate([corners @ np.linalg.inv(M).T for M in sweep])[:, :3]
-        pad = GAP_MM + CARVE_BLEND_MM + 1.0
+        gap = carve_gap(name, other)
+        pad = gap + CARVE_BLEND_MM + 1.0
         cand = np.flatnonzero(np.all((pts >= seen.min(axis=0) - pad) & (pts <= seen.max(axis=0) + pad), axis=1))
         if len(cand) == 0:
             continue
@@ -184,10 +191,10 @@ def carved_volume(name: str, sdfs: dict[str, SDF], settings: dict, W: np.ndarray
             near = np.all((q[:, :3] >= o_lo - pad) & (q[:, :3] <= o_hi + pad), axis=1)
             if near.any():
                 d_best[near] = np.minimum(d_best[near], sampled(other)(q[near, :3]))
-        hit = d_best < GAP_MM + CARVE_BLEND_MM + 0.5
+        hit = d_best < gap + CARVE_BLEND_MM + 0.5
         if hit.any():
             idx = band[cand[hit]]
-            values[idx] = smax(values[idx], -(d_best[hit] - GAP_MM), k=CARVE_BLEND_MM)
+            values[idx] = smax(values[idx], -(d_best[hit] - gap), k=CARVE_BLEND_MM)
     return lo, h, values.reshape(n)
 
 
