@@ -4,8 +4,8 @@ Each bone is placed on the rig's joint centres (mm, foot frame: X anterior, Y su
 
 - navicular: a boat-shaped curved plate between the talar head and the cuneiforms. Its proximal face
   is a deep cup about the talonavicular centre (the talar head's centre): the head's ellipsoid
-  (13 mm along the neck, 29.7 x 20.5 mm across, [NJCA18]) grown by GAP_MM; its distal face is convex and kidney-shaped, cut into three
-  facets (one plane per cuneiform, meeting at two ridges); the tuberosity projects plantar-medially at
+  (11.5 mm along the neck, 29.7 x 20.5 mm across, [NJCA18]) grown by GAP_MM; its distal face is
+  convex and kidney-shaped, cut into three facets (one plane per cuneiform, meeting at two ridges); the tuberosity projects plantar-medially at
   the GM tuberosity point. AP 15-16 mm, transverse about 34 mm (about 40 with the tuberosity),
   vertical about 22 mm ([Raj24], GM, §4).
 - cuboid: a wedge, medial side about 33 mm, lateral about 20 mm, height about 26 mm ([Moi21], §4);
@@ -31,8 +31,8 @@ from app.anatomy.bonegen.dims import GAP_MM
 from app.anatomy.bonegen.sdf import capsule, ellipsoid, frame, halfspace, smax, smin, ssub, unit
 
 #: The talar head about the talonavicular centre (hindfoot.talus): semi-axes along the neck, then its
-#: oblique long axis turned 40 deg (lateral end up); 29.7 x 20.5 mm ([NJCA18]), 13 mm along the neck.
-TALAR_HEAD_MM = (13.0, 10.5, 14.9)
+#: oblique long axis turned 40 deg (lateral end up); 29.7 x 20.5 mm across ([NJCA18]), as branch bones-hind models it.
+TALAR_HEAD_MM = (11.5, 10.3, 14.6)
 TALAR_HEAD_TILT_DEG = 40.0
 NAV_FACET_MM = 4.0  # the navicular's distal facets lie this far beyond the naviculocuneiform centres
 
