@@ -31,6 +31,10 @@ def __getattr__(name: str):
         from vtkmodules.vtkRenderingAnnotation import vtkAxesActor
 
         return vtkAxesActor
+    if name == "vtkImplicitPolyDataDistance":  # contact arrows are lifted clear of their bone with it
+        from vtkmodules.vtkFiltersCore import vtkImplicitPolyDataDistance
+
+        return vtkImplicitPolyDataDistance
     if name in ("vtkOrientationMarkerWidget",):
         from vtkmodules.vtkInteractionWidgets import vtkOrientationMarkerWidget
 

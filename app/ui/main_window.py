@@ -40,7 +40,6 @@ from app.ui.player import PlaybackController
 from app.ui.presentation import Presentation
 from app.ui.presenter import ScenePresenter
 from app.ui.snapshot import Snapshot
-from app.ui.tissues import TissueLayer
 from app.ui.view3d import SkeletonView
 from app.ui.visibility import Visibility
 
@@ -79,7 +78,8 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.browser_dock, self.bones_dock)
         self.browser_dock.raise_()
         self._build_modes()
-        self.tissue_layer = TissueLayer(self)
+        self._tissue_layer = None  # built once the first picture is on screen (start-up stays light)
+        self.view.first_frame.connect(lambda: self.tissue_layer, Qt.QueuedConnection)
         self.statusBar().showMessage("Drag to orbit, scroll to zoom, click a bone to select it.")
         self.view.bone_clicked.connect(lambda b: self.player.set_display(selected=b or None))
         self.view.bone_clicked.connect(self._on_bone_clicked)
@@ -90,6 +90,16 @@ class MainWindow(QMainWindow):
         self.set_library(library)
         self.resize(1400, 900)
         self.persistence.restore()
+
+    @property
+    def tissue_layer(self):
+        """The soft tissues, tripod and arches with their panels (made on first use: they import VTK's
+        filters and pyqtgraph, which the first frame does not need)."""
+        if self._tissue_layer is None:
+            from app.ui.tissues import TissueLayer
+
+            self._tissue_layer = TissueLayer(self)
+        return self._tissue_layer
 
     # -- construction ---------------------------------------------------------------------------------
     def _build_menus(self) -> None:

@@ -46,6 +46,8 @@ def make_window(qtbot, rig, meshes, settings):
         win.activateWindow()  # window shortcuts need the active window (Xvfb has no window manager)
         qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=5000)
         qtbot.waitUntil(lambda: win.view.render_count > 0, timeout=5000)
+        qtbot.waitUntil(lambda: win._tissue_layer is not None, timeout=5000)  # built after the first frame
+        qtbot.wait(20)  # and its first paint done, so a test starts from a settled view
         made.append(weakref.ref(win))  # a weak reference: a window the test closes can be deleted
         return win
 

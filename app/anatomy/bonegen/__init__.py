@@ -309,7 +309,10 @@ def build_all(out_dir: str | Path, *, only: list[str] | None = None, jobs: int =
                                      initargs=(rig.path,)) as pool:
         results = pool.map(_build_one, names, chunksize=1)
     for name, data, n in results:
-        (out / rig.bone(name).mesh).write_bytes(data)
+        target = out / rig.bone(name).mesh
+        tmp = target.with_name(f".{target.name}.building")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)  # a reader never sees half a mesh
         counts[name] = n
         if verbose:
             print(f"{name:24s} {n:6d} triangles", file=sys.stderr)
