@@ -34,7 +34,7 @@ VIEWS = {
     "from below": ((0, -1, 0.35), (0, 0, -1)),
 }
 VIEW_OF = {
-    "tibia": "from in front", "fibula": "from inside", "talus": "from above, medial side",
+    "tibia": "from in front", "fibula": "from inside", "talus": "from above",
     "calcaneus": "from the side", "navicular": "from behind", "cuboid": "from below",
     "medial_cuneiform": "from in front", "intermediate_cuneiform": "from in front",
     "lateral_cuneiform": "from in front", "sesamoid_medial": "from below", "sesamoid_lateral": "from below",
