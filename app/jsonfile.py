@@ -197,3 +197,25 @@ def _path(parts: tuple) -> str:
 def load(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Any:
     """``loads(read_text(path))``: OSError for a file that cannot be opened, JSONFileProblem for the rest."""
     return loads(read_text(path, max_bytes=max_bytes))
+
+
+def load_data_file(path: Path, *, fmt: str, what: str, error: type[Exception], version: int = 1) -> dict:
+    """Read one of Talus's own data files (rig, landmarks, tissues) through :func:`load`, check its
+    ``"format"`` and ``"version"``, and return it; every problem raises ``error`` naming the file.
+
+    ``fmt`` is the expected ``"format"`` value (``"talus-rig"``), ``what`` the file's name in messages.
+    """
+    try:
+        raw = load(path)
+    except FileNotFoundError:
+        raise error(f"{path}: {what} file not found") from None
+    except JSONFileProblem as exc:
+        raise error(printable(f"{path}: {exc}")) from None
+    except OSError as exc:
+        raise error(f"{path}: cannot read the {what} file ({exc.strerror or exc})") from None
+    if not isinstance(raw, dict) or raw.get("format") != fmt:
+        raise error(f'{path}: format: not a Talus {what} file (expected "format": "{fmt}")')
+    if raw.get("version") != version:
+        shown = printable(str(raw.get("version"))[:20])
+        raise error(f"{path}: version: unsupported {what} version {shown} (this Talus reads {version})")
+    return raw

@@ -113,18 +113,7 @@ def load_landmarks(path: str | Path | None = None, *, bones: set[str] | None = N
     from app import LANDMARKS_PATH, jsonfile
 
     path = Path(path) if path is not None else LANDMARKS_PATH
-    try:
-        raw = jsonfile.load(path)
-    except FileNotFoundError:
-        raise LandmarkError(f"{path}: landmarks file not found") from None
-    except jsonfile.JSONFileProblem as exc:
-        raise LandmarkError(jsonfile.printable(f"{path}: {exc}")) from None
-    except OSError as exc:
-        raise LandmarkError(f"{path}: cannot read the landmarks file ({exc.strerror or exc})") from None
-    if not isinstance(raw, dict) or raw.get("format") != "talus-landmarks":
-        raise _fail(path, "format", 'not a Talus landmarks file (expected "format": "talus-landmarks")')
-    if raw.get("version") != 1:
-        raise _fail(path, "version", f"unsupported landmarks version {str(raw.get('version'))[:20]} (this Talus reads 1)")
+    raw = jsonfile.load_data_file(path, fmt="talus-landmarks", what="landmarks", error=LandmarkError)
     entries = raw.get("landmarks")
     if not isinstance(entries, list):
         raise _fail(path, "landmarks", "expected a list of landmarks")

@@ -264,18 +264,7 @@ def load_rig(path: str | Path | None = None) -> Rig:
     from app import jsonfile
 
     path = Path(path) if path is not None else RIG_PATH
-    try:
-        raw = jsonfile.load(path)
-    except FileNotFoundError:
-        raise RigError(f"{path}: rig file not found") from None
-    except jsonfile.JSONFileProblem as exc:
-        raise RigError(jsonfile.printable(f"{path}: {exc}")) from None
-    except OSError as exc:
-        raise RigError(f"{path}: cannot read the rig file ({exc.strerror or exc})") from None
-    if not isinstance(raw, dict) or raw.get("format") != "talus-rig":
-        raise _fail(path, "format", "not a Talus rig file (expected \"format\": \"talus-rig\")")
-    if raw.get("version") != 1:
-        raise _fail(path, "version", f"unsupported rig version {_show(raw.get('version'))} (this Talus reads 1)")
+    raw = jsonfile.load_data_file(path, fmt="talus-rig", what="rig", error=RigError)
     return _build(path, raw)
 
 

@@ -25,7 +25,6 @@ Example::
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -412,18 +411,9 @@ def load_tissues(path: str | Path | None = None, *, rig=None, landmarks=None, ki
     rig = rig or load_rig()
     landmarks = landmarks or load_landmarks(bones=set(rig.bone_names))
     kinematics = kinematics or Kinematics(rig)
-    try:
-        raw: Any = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise TissueError(f"{path}: tissues file not found") from None
-    except OSError as exc:
-        raise TissueError(f"{path}: cannot read the tissues file ({exc.strerror or exc})") from None
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError, ValueError) as exc:
-        raise TissueError(f"{path}: not a readable JSON file ({str(exc)[:120]})") from None
-    if not isinstance(raw, dict) or raw.get("format") != "talus-tissues":
-        raise _fail(path, "format", 'not a Talus tissues file (expected "format": "talus-tissues")')
-    if raw.get("version") != 1:
-        raise _fail(path, "version", f"unsupported tissues version {str(raw.get('version'))[:20]} (this Talus reads 1)")
+    from app import jsonfile
+
+    raw = jsonfile.load_data_file(path, fmt="talus-tissues", what="tissues", error=TissueError)
     groups = raw.get("groups")
     if not isinstance(groups, dict) or set(groups) != set(GROUPS) or not all(isinstance(v, str) and v for v in groups.values()):
         raise _fail(path, "groups", f"expected a label for each of the groups {GROUPS}")
@@ -488,8 +478,10 @@ def tissue_names(path: str | Path | None = None) -> frozenset[str]:
 
 @lru_cache(maxsize=4)
 def _names_cached(path: str, _mtime: int) -> frozenset[str]:
+    from app import jsonfile
+
     try:
-        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+        raw = jsonfile.load(path)  # regular files only, size-limited, no NaN or hostile nesting
         return frozenset(t["name"] for t in raw["tissues"] if isinstance(t, dict) and isinstance(t.get("name"), str))
     except FileNotFoundError:
         raise TissueError(f"{path}: tissues file not found") from None

@@ -217,7 +217,7 @@ def test_broken_tissues_file_names_the_item_and_field(tmp_path, rig, marks, kin,
 def test_unreadable_tissues_file_is_a_clear_error(tmp_path, rig, marks, kin):
     bad = tmp_path / "tissues.json"
     bad.write_text("{ not json", encoding="utf-8")
-    with pytest.raises(TissueError, match="not a readable JSON file"):
+    with pytest.raises(TissueError, match=r"tissues\.json: malformed JSON at line 1 column 3"):
         load_tissues(bad, rig=rig, landmarks=marks, kinematics=kin)
     with pytest.raises(TissueError, match="not found"):
         load_tissues(tmp_path / "missing.json", rig=rig, landmarks=marks, kinematics=kin)
@@ -233,3 +233,19 @@ def test_techniques_still_load_when_the_tissue_names_cannot_be_read(monkeypatch,
     monkeypatch.setattr(tissues, "tissue_names", unreadable)
     again = load_library(rig=rig)
     assert [t.id for t in again.techniques] == [t.id for t in lib.techniques] and not again.problems
+
+
+def test_a_hostile_tissues_file_is_refused_like_the_other_data_files(tmp_path, rig):
+    """Read through the same checked reader as the rig and landmarks: a named pipe never hangs, NaN is refused."""
+    import os
+
+    from app.anatomy.tissues import TissueError, load_tissues
+
+    fifo = tmp_path / "tissues.json"
+    os.mkfifo(fifo)
+    with pytest.raises(TissueError, match="named pipe"):
+        load_tissues(fifo, rig=rig)
+    nan = tmp_path / "nan.json"
+    nan.write_text('{"format": "talus-tissues", "version": 1, "groups": NaN}')
+    with pytest.raises(TissueError, match=r"nan\.json: groups: NaN"):
+        load_tissues(nan, rig=rig)
