@@ -47,6 +47,14 @@ def test_every_contact_of_the_bundled_library_names_a_landmark_that_exists(bundl
             assert np.allclose(c.point_mm, want) and not c.converted_from_point_mm
 
 
+def test_every_bundled_contact_lies_within_2_mm_of_its_bones_surface(lib, meshes):
+    """A hand drawn on a bone must touch that bone, whatever the bone models become."""
+    for t in lib.techniques:
+        for k, c in enumerate(t.contacts):
+            d_mm = np.linalg.norm(np.asarray(meshes[c.bone].points) - c.point_mm, axis=1).min()
+            assert d_mm <= 2.0, f"{t.id} contacts[{k}] ({c.bone}.{c.landmark}) is {d_mm:.1f} mm off its bone"
+
+
 def test_the_tutorials_holds_sit_on_the_right_landmarks(lib):
     """Traction from the talar neck and the heel; the still thumb under the midfoot; the toe grasped
     on its proximal phalanx; the scissoring hands on neighbouring metatarsal heads."""
