@@ -108,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--magnify", type=magnify_arg, default=None, help="display magnification of accessory motion (1-10)")
     add_tissue_arguments(s)
     s.add_argument("--labels", action="store_true", help="name the bones on the picture, with leader lines")
+    s.add_argument("--focus", metavar="BONE,...", help="close in on these bones (e.g. talus,calcaneus,tibia,fibula)")
 
     a = sub.add_parser("atlas", help="render every bone on one labelled sheet at one scale (PNG, no display needed)")
     a.add_argument("-o", "--output", required=True, help="PNG file to write")
@@ -164,7 +165,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             path = render_still(args.output, view=args.view, size=args.size, side=args.side,
                                 technique=args.technique, frame=args.frame, magnify=args.magnify,
                                 tissues=args.tissues, arches=args.arches,
-                                labels=args.labels)
+                                labels=args.labels,
+                                focus=[b.strip() for b in args.focus.split(",") if b.strip()] if args.focus else ())
             print(f"wrote {path}")
             return 0
         if command == "atlas":

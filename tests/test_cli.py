@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -183,3 +184,46 @@ def test_dev_sh_run_keeps_the_users_folder_for_relative_paths(tmp_path):
     import shlex
 
     assert shlex.split(printed) == ["bash", str(root / "dev.sh"), "run"]
+
+
+def _screen_extent(stage, bone):
+    """(fraction of width, fraction of height, all inside) of ``bone``'s vertices on the picture."""
+    import vtk
+
+    pts = np.asarray(stage.scene.meshes[bone].points, float)[::7]
+    coord = vtk.vtkCoordinate()
+    coord.SetCoordinateSystemToWorld()
+    ren = stage.plotter.renderer
+    xy = []
+    for p in pts:
+        coord.SetValue(*p)
+        xy.append(coord.GetComputedDoubleDisplayValue(ren))
+    xy = np.array(xy)
+    w, h = ren.GetSize()
+    inside = bool(np.all((xy[:, 0] >= 0) & (xy[:, 0] <= w) & (xy[:, 1] >= 0) & (xy[:, 1] <= h)))
+    return np.ptp(xy[:, 0]) / w, np.ptp(xy[:, 1]) / h, inside
+
+
+def test_focus_closes_in_on_the_named_bones():
+    """`still --focus talus` frames the talus whole and large, where the whole-foot still shows it small."""
+    from app.scene.offscreen import OffscreenStage
+
+    stage = OffscreenStage((480, 320), view="lateral")
+    try:
+        stage.render()
+        w0, h0, inside0 = _screen_extent(stage, "talus")
+        stage.fit_bones(["talus"], min_extent_mm=60.0)
+        stage.render()
+        w1, h1, inside1 = _screen_extent(stage, "talus")
+    finally:
+        stage.close()
+    assert inside0 and inside1
+    assert max(w1, h1) > 0.5 and max(w0, h0) < 0.3
+    assert max(w1, h1) > 2 * max(w0, h0)
+
+
+def test_still_names_an_unknown_focus_bone(tmp_path):
+    r = run("still", "-o", str(tmp_path / "a.png"), "--focus", "talus,talux")
+    assert r.returncode != 0
+    assert "talux" in r.stderr and "calcaneus" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "a.png").exists()

@@ -77,8 +77,12 @@ def technique_points(timeline, meshes, bones, *, side: str = "right") -> np.ndar
     Each bone is represented by its convex hull's vertices, posed at sampled frames that include
     every coordinate's extremes, so the box around the result holds the bones at their extreme poses.
     """
-    W = _sampled_transforms(timeline)
-    rig = timeline.rig
+    return posed_points(timeline.rig, meshes, bones, _sampled_transforms(timeline), side=side)
+
+
+def posed_points(rig, meshes, bones, W: np.ndarray, *, side: str = "right") -> np.ndarray:
+    """(n, 3) points (mm, foot frame of ``side``): the hull points of ``bones`` posed by each of the
+    world transforms ``W`` (frames, bones, 4, 4) of the right foot."""
     out = []
     for name in bones:
         i = rig.bone(name).index

@@ -17,7 +17,7 @@ import pyvista as pv  # noqa: E402
 
 from app.anatomy import Kinematics, load_rig  # noqa: E402
 from app.errors import TalusError  # noqa: E402
-from app.scene.camera import VIEWS, apply_view  # noqa: E402
+from app.scene.camera import MIN_REGION_MM, VIEWS, apply_view  # noqa: E402
 from app.scene.skeleton import SkeletonScene, load_bone_meshes, style_plotter  # noqa: E402
 
 
@@ -48,6 +48,18 @@ class OffscreenStage:
 
     def fit_view(self, view: str, bounds=None) -> None:
         apply_view(self.plotter.renderer, view, self.side, bounds or self.scene.bounds())
+
+    def fit_bones(self, bones, *, timeline=None, min_extent_mm: float = 0.0) -> None:
+        """Close in on ``bones`` from the current view: at every pose ``timeline`` draws (its extreme
+        poses included), or at the neutral pose; at least ``min_extent_mm`` of the foot shows."""
+        from app.scene.camera import fit_points, posed_points, technique_points
+
+        if timeline is not None:
+            pts = technique_points(timeline, self.scene.meshes, bones, side=self.side)
+        else:
+            W0 = self.kin.transforms(self.kin.pose_vector())[None]
+            pts = posed_points(self.rig, self.scene.meshes, bones, W0, side=self.side)
+        fit_points(self.plotter.renderer, self.view, self.side, pts, min_extent_mm=min_extent_mm)
 
     def set_caption(self, text: str | None, *, font_size: int = 14, position: str = "lower_left") -> None:
         if self.caption_actor is not None:
@@ -144,12 +156,13 @@ class OffscreenStage:
 def render_still(output: str | Path, *, view: str = "three_quarter", size=(1280, 800), side: str = "right",
                  technique: str | None = None, frame: int = 0, magnify: float | None = None,
                  library: str | Path | None = None, tissues=(), arches: bool = False,
-                 labels: bool = False) -> Path:
+                 labels: bool = False, focus=()) -> Path:
     """Write a PNG of the skeleton (optionally posed at a technique's frame); return its path.
 
     ``tissues``: groups of soft tissues to draw (coloured by true-size strain, with a legend; a technique's
     targets emphasised and listed with their strain); ``arches``: the tripod, ground plane and arch heights;
-    ``labels``: the bones named, with leader lines.
+    ``labels``: the bones named, with leader lines; ``focus``: bone names the picture closes in on (a
+    close-up of the ankle, the midfoot, the toes), fitted to them at every pose of the technique.
     """
     output = Path(output)
     if output.suffix.lower() != ".png":
@@ -164,6 +177,11 @@ def render_still(output: str | Path, *, view: str = "three_quarter", size=(1280,
     check_writable(output)  # before rendering: a missing or read-only folder, a read-only file
     stage = OffscreenStage(size, side=side, view=view)
     try:
+        focus = list(focus or ())
+        unknown = [b for b in focus if b not in stage.scene.meshes]
+        if unknown:
+            raise TalusError(f"--focus: unknown bone {', '.join(map(repr, unknown))}; bones are "
+                             f"{', '.join(b.name for b in stage.rig.bones)}")
         caption = f"{'Right' if side == 'right' else 'Left'} foot - {VIEWS[view][0].lower()} view"
         W_drawn = W_true = None
         tech = None
@@ -178,12 +196,12 @@ def render_still(output: str | Path, *, view: str = "three_quarter", size=(1280,
             tl = Timeline(tech, stage.rig, magnify=magnify)
             if not 0 <= frame < tl.n_frames:
                 raise TalusError(f"technique {technique!r} has frames 0-{tl.n_frames - 1}; frame {frame} is outside")
-            from app.scene.camera import fit_points, technique_points
             from app.scene.overlays import TechniqueOverlays
 
-            # the whole skeleton as the technique moves it, at its extreme poses, fills the picture
-            fit_points(stage.plotter.renderer, view, side,
-                       technique_points(tl, stage.scene.meshes, [b.name for b in stage.rig.bones], side=side))
+            # the whole skeleton (or the bones in focus) as the technique moves it, at its extreme
+            # poses, fills the picture
+            stage.fit_bones(focus or [b.name for b in stage.rig.bones], timeline=tl,
+                            min_extent_mm=MIN_REGION_MM if focus else 0.0)
             stage.set_note(tl.magnification_note(tl.time_of(frame)), font_size=12)
 
             stage.scene.set_roles(tech.worked_bones, tech.stabilised_bones)
@@ -194,6 +212,8 @@ def render_still(output: str | Path, *, view: str = "three_quarter", size=(1280,
             overlays.set_transforms(W, frame)
             span = tl.phases[tl.phase_index(frame)]
             caption = f"{tech.name} - {span.name} - frame {frame}/{tl.n_frames - 1}\n{caption}"
+        elif focus:
+            stage.fit_bones(focus, min_extent_mm=MIN_REGION_MM)
         if tissues or arches:
             stage.show_tissues(tissues, arches=arches, targets=tech.targets if tech else ())
             stage.pose_tissues(W_drawn, W_true)

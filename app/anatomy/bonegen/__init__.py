@@ -4,7 +4,7 @@
 
 How a bone is made::
 
-    shape module (leg, hindfoot, midfoot, forefoot, toes): a signed distance function built from
+    shape module (leg, hindfoot, calcaneus, midfoot, forefoot, toes): a signed distance function built from
     primitives (ellipsoids, round cones, wedges) placed on the rig's joint centres (mm, foot frame)
       --carve: minus every bone before it in CARVE_ORDER, dilated by the joint space GAP_MM and swept
         through every relative pose the bundled techniques give the pair-->  congruent joint surfaces
@@ -59,9 +59,9 @@ SDF = Callable[[np.ndarray], np.ndarray]
 
 
 def shape_modules():
-    from app.anatomy.bonegen import forefoot, hindfoot, leg, midfoot, toes
+    from app.anatomy.bonegen import calcaneus, forefoot, hindfoot, leg, midfoot, toes
 
-    return (leg, hindfoot, midfoot, forefoot, toes)
+    return (leg, hindfoot, calcaneus, midfoot, forefoot, toes)
 
 
 def registry(geometry) -> tuple[dict[str, SDF], dict[str, dict]]:
