@@ -105,48 +105,132 @@ def relative_sweep(W: np.ndarray, carved: int, carver: int) -> list[np.ndarray]:
     return [M[k] for k in sorted(first)]
 
 
+#: how fast a shape's distance may change per mm (1 for an exact distance; the blended primitives of
+#: :mod:`app.anatomy.bonegen.sdf` are bounds that stay well under 2)
+SDF_SLOPE = 2.0
+COARSE = 4  # a narrow-band grid is first sampled this many times coarser
+
+
+def sample_grid(sdf: SDF, lo: np.ndarray, step: float, n: np.ndarray, *, exact_within: float) -> np.ndarray:
+    """``sdf`` on the grid ``lo + step * (i, j, k)`` (shape ``n``), exact wherever the surface is
+    within ``exact_within`` mm; elsewhere interpolated from a grid COARSE times coarser.
+
+    Meshing and carving read a shape only near its surface (and its sign elsewhere), so the values
+    they read are the exact ones, and the result is the same as sampling every point exactly, at a
+    fraction of the cost: the coarse grid misses the distance by at most SDF_SLOPE times half its
+    cell diagonal, so the exact band is widened by that much."""
+    from scipy.ndimage import map_coordinates
+
+    n = np.asarray(n, int)
+    nc = (n - 1 + COARSE - 1) // COARSE + 1  # the coarse grid covers the fine one
+    coarse = np.stack(np.meshgrid(*(lo[k] + step * COARSE * np.arange(nc[k]) for k in range(3)), indexing="ij"),
+                      axis=-1).reshape(-1, 3)
+    vc = sdf(coarse).reshape(nc)
+    idx = np.stack(np.meshgrid(*(np.arange(n[k]) / COARSE for k in range(3)), indexing="ij")).reshape(3, -1)
+    values = map_coordinates(vc, idx, order=1, mode="nearest")
+    near = np.flatnonzero(np.abs(values) < exact_within + SDF_SLOPE * step * COARSE * np.sqrt(3) / 2)
+    ijk = idx[:, near].T * COARSE
+    values[near] = sdf(lo + step * ijk)
+    return values.reshape(n)
+
+
 class Sampled:
     """A bone's raw signed distance sampled on a grid (0.5 mm), evaluated by trilinear interpolation:
-    cheap enough to sweep through hundreds of poses. Far outside the grid it returns a large distance."""
+    cheap enough to sweep through hundreds of poses. Beyond the grid it returns the distance at its edge
+    (3.5 mm or more outside the bone).
+
+    The grid is filled lazily, a block of BLOCK^3 points at a time, where a query first needs it: a carve
+    reads a carver only where the carved bone passes near it (a tibia is read at its fibular notch and
+    plafond, not along its shaft), so most of a large bone's grid is never computed. A value, once
+    computed, is the same as sampling the whole grid at once."""
 
     STEP = 0.5
+    BLOCK = 12
 
     def __init__(self, sdf: SDF, lo: np.ndarray, hi: np.ndarray):
         lo, hi = lo - 2.0, hi + 2.0
-        n = np.ceil((hi - lo) / self.STEP).astype(int) + 1
-        axes = [lo[k] + self.STEP * np.arange(n[k]) for k in range(3)]
-        g = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, 3)
-        self.lo, self.n = lo, n
-        self.values = sdf(g).reshape(n).astype(np.float32)
+        self.sdf = sdf
+        self.lo = lo
+        self.n = np.ceil((hi - lo) / self.STEP).astype(int) + 1
+        self.values = np.zeros(self.n, dtype=np.float32)
+        self.filled = np.zeros(-(-self.n // self.BLOCK), dtype=bool)
+
+    def _fill(self, idx: np.ndarray) -> None:
+        """Compute every block that trilinear interpolation at grid coordinates ``idx`` (3, N) reads."""
+        lo_i = np.clip(np.floor(idx).astype(int), 0, (self.n - 1)[:, None])
+        need = np.zeros(self.filled.shape, dtype=bool)
+        for corner in (lo_i, np.minimum(lo_i + 1, (self.n - 1)[:, None])):
+            need[tuple(corner // self.BLOCK)] = True
+        blocks = np.argwhere(need & ~self.filled)
+        if len(blocks) == 0:
+            return
+        b = self.BLOCK
+        offsets = np.stack(np.meshgrid(*(np.arange(b),) * 3, indexing="ij"), axis=-1).reshape(-1, 3)
+        ijk = (blocks[:, None, :] * b + offsets[None]).reshape(-1, 3)
+        ijk = ijk[np.all(ijk < self.n, axis=1)]
+        self.values[tuple(ijk.T)] = self.sdf(self.lo + self.STEP * ijk)
+        self.filled[tuple(blocks.T)] = True
 
     def __call__(self, p: np.ndarray) -> np.ndarray:
         from scipy.ndimage import map_coordinates
 
         idx = ((p - self.lo) / self.STEP).T
+        self._fill(idx)
         return map_coordinates(self.values, idx, order=1, mode="nearest")
 
 
 # -- one bone ----------------------------------------------------------------------------------------
-_BOUNDS: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+_BOUNDS: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
 
-def _bounds(sdf: SDF) -> tuple[np.ndarray, np.ndarray]:
-    """A box around the inside of ``sdf`` (found on a 4 mm grid, then 1.5 mm around it), padded 3 mm."""
-    if id(sdf) in _BOUNDS:
-        return _BOUNDS[id(sdf)]
+def _lattice(lo, hi, origin, step: float) -> np.ndarray:
+    """(N, 3) points ``origin + step * k`` (integer k) from ``lo`` up to the first at or beyond ``hi``
+    (as ``np.arange(lo, hi + step, step)`` when ``lo`` is the origin)."""
+    k0 = np.ceil((lo - origin) / step - 1e-9)
+    k1 = np.ceil((hi - origin) / step - 1e-9)
+    axes = [origin[k] + step * np.arange(k0[k], k1[k] + 1) for k in range(3)]
+    return np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, 3)
+
+
+def _bounds(name: str, sdf: SDF) -> tuple[np.ndarray, np.ndarray]:
+    """A box around the inside of bone ``name`` (found on a 4 mm grid, then 1.5 mm around it), padded
+    3 mm; computed once a process (the build computes every box once and hands them to its workers)."""
+    if name in _BOUNDS:
+        return _BOUNDS[name]
     lo, hi = np.array([-60.0, -40.0, -90.0]), np.array([260.0, 260.0, 90.0])
+    # where on the 4 mm lattice to look: near the points of a 12 mm lattice that the bone can reach
+    # (a 4 mm point within 4 mm of the bone is within half a 12 mm cell's diagonal of one of them)
+    reach = 0.5 * np.sqrt(3) * 12.0
+    g = _lattice(lo, hi, lo, 12.0)
+    rough = g[sdf(g) < 4.0 + SDF_SLOPE * reach]
+    if len(rough) == 0:
+        raise ValueError("empty bone")
+    box = (np.maximum(lo, rough.min(axis=0) - reach), np.minimum(hi, rough.max(axis=0) + reach))
     for step in (4.0, 1.5):
-        axes = [np.arange(lo[k], hi[k] + step, step) for k in range(3)]
-        g = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, 3)
+        g = _lattice(*box, lo, step)
         inside = g[sdf(g) < step]
         if len(inside) == 0:
             raise ValueError("empty bone")
-        lo, hi = inside.min(axis=0) - step, inside.max(axis=0) + step
-    _BOUNDS[id(sdf)] = (lo - 1.5, hi + 1.5)
-    return _BOUNDS[id(sdf)]
+        lo = inside.min(axis=0) - step
+        box = (lo, inside.max(axis=0) + step)
+    _BOUNDS[name] = (box[0] - 1.5, box[1] + 1.5)
+    return _BOUNDS[name]
 
 
 _SAMPLED: dict[str, Sampled] = {}
+
+
+def _distance_over_sweep(ph: np.ndarray, sweep, o_lo, o_hi, pad: float, carver: Sampled) -> np.ndarray:
+    """The least distance to the carver over every pose of the sweep at points ``ph`` (N, 4; homogeneous,
+    carved bone's frame), reading the carver only where a point falls in its box grown by ``pad``
+    (1e3 where it never does)."""
+    d = np.full(len(ph), 1e3)
+    for M in sweep:
+        q = ph @ M.T
+        near = np.all((q[:, :3] >= o_lo - pad) & (q[:, :3] <= o_hi + pad), axis=1)
+        if near.any():
+            d[near] = np.minimum(d[near], carver(q[near, :3]))
+    return d
 
 
 def carved_volume(name: str, sdfs: dict[str, SDF], settings: dict, W: np.ndarray, index: dict[str, int]):
@@ -154,24 +238,26 @@ def carved_volume(name: str, sdfs: dict[str, SDF], settings: dict, W: np.ndarray
 
     def sampled(other: str) -> Sampled:
         if other not in _SAMPLED:
-            _SAMPLED[other] = Sampled(sdfs[other], *_bounds(sdfs[other]))
+            _SAMPLED[other] = Sampled(sdfs[other], *_bounds(other, sdfs[other]))
         return _SAMPLED[other]
+    from scipy.ndimage import map_coordinates
+
     from app.anatomy.bonegen.sdf import smax
 
     raw = sdfs[name]
-    lo, hi = _bounds(raw)
+    lo, hi = _bounds(name, raw)
     h = settings.get("voxel_mm", DEFAULT_VOXEL_MM)
     n = np.ceil((hi - lo) / h).astype(int) + 1
     axes = [lo[k] + h * np.arange(n[k]) for k in range(3)]
     grid = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, 3)
-    values = raw(grid)
+    values = sample_grid(raw, lo, h, n, exact_within=CARVE_BLEND_MM + 1.0).ravel()
     band = np.flatnonzero(values < CARVE_BLEND_MM + 1.0)  # only where the surface can change
     pts = grid[band]
     ph = np.c_[pts, np.ones(len(pts))]
     for other in CARVE_ORDER[: CARVE_ORDER.index(name)]:
         if other not in sdfs:
             continue
-        o_lo, o_hi = _bounds(sdfs[other])
+        o_lo, o_hi = _bounds(other, sdfs[other])
         if np.any(o_lo > hi + 15.0) or np.any(o_hi < lo - 15.0):
             continue  # never near enough to touch
         sweep = relative_sweep(W, index[name], index[other])
@@ -184,14 +270,21 @@ def carved_volume(name: str, sdfs: dict[str, SDF], settings: dict, W: np.ndarray
         cand = np.flatnonzero(np.all((pts >= seen.min(axis=0) - pad) & (pts <= seen.max(axis=0) + pad), axis=1))
         if len(cand) == 0:
             continue
-        pc = ph[cand]
-        d_best = np.full(len(cand), 1e3)
-        for M in sweep:
-            q = pc @ M.T
-            near = np.all((q[:, :3] >= o_lo - pad) & (q[:, :3] <= o_hi + pad), axis=1)
-            if near.any():
-                d_best[near] = np.minimum(d_best[near], sampled(other)(q[near, :3]))
-        hit = d_best < gap + CARVE_BLEND_MM + 0.5
+        reach = gap + CARVE_BLEND_MM + 0.5  # a carver this close (in some pose) changes the surface
+        # first on a grid COARSE times coarser: a point whose coarse estimate is far beyond reach is
+        # beyond reach (the estimate errs by at most SDF_SLOPE times half a coarse cell's diagonal)
+        ijk = np.stack(np.unravel_index(band[cand], n), axis=1)
+        c0, c1 = ijk.min(axis=0) // COARSE, ijk.max(axis=0) // COARSE + 1
+        H = h * COARSE
+        cijk = np.stack(np.meshgrid(*(np.arange(c0[k], c1[k] + 1) for k in range(3)), indexing="ij"), axis=-1)
+        cpts = lo + H * cijk.reshape(-1, 3)
+        d_coarse = _distance_over_sweep(np.c_[cpts, np.ones(len(cpts))], sweep, o_lo, o_hi,
+                                        pad + np.sqrt(3) * H, sampled(other)).reshape(cijk.shape[:3])
+        estimate = map_coordinates(d_coarse, (ijk / COARSE - c0).T, order=1, mode="nearest")
+        near = np.flatnonzero(estimate < reach + SDF_SLOPE * np.sqrt(3) * H / 2)
+        cand = cand[near]
+        d_best = _distance_over_sweep(ph[cand], sweep, o_lo, o_hi, pad, sampled(other))
+        hit = d_best < reach
         if hit.any():
             idx = band[cand[hit]]
             values[idx] = smax(values[idx], -(d_best[hit] - gap), k=CARVE_BLEND_MM)
@@ -281,7 +374,13 @@ def _init_worker(rig_path) -> None:
                   index={b.name: b.index for b in rig.bones})
 
 
-def _build_one(name: str) -> tuple[str, bytes, int]:
+def _box_of(name: str) -> tuple[str, tuple[np.ndarray, np.ndarray]]:
+    return name, _bounds(name, _STATE["sdfs"][name])
+
+
+def _build_one(task: tuple[str, dict]) -> tuple[str, bytes, int]:
+    name, boxes = task
+    _BOUNDS.update(boxes)
     s = _STATE
     lo, h, vol = carved_volume(name, s["sdfs"], s["settings"][name], s["W"], s["index"])
     mesh = mesh_of(lo, h, vol, s["settings"][name].get("triangles", 3000))
@@ -305,9 +404,15 @@ def build_all(out_dir: str | Path, *, only: list[str] | None = None, jobs: int =
 
     # always in worker processes, even for one job: every bone is built in the same kind of fresh
     # process, so a bone built alone is byte for byte the bone built with all the others
+    # every bone's box once (a carve needs its carvers' boxes), then the bones, largest first so that
+    # the workers finish together
+    carvers = [b for b in CARVE_ORDER if b in {x.name for x in rig.bones}
+               and CARVE_ORDER.index(b) <= max(CARVE_ORDER.index(n) for n in names)]
     with mp.get_context("fork").Pool(max(1, min(jobs, len(names))), initializer=_init_worker,
                                      initargs=(rig.path,)) as pool:
-        results = pool.map(_build_one, names, chunksize=1)
+        boxes = dict(pool.map(_box_of, sorted(set(carvers) | set(names)), chunksize=1))
+        order = sorted(names, key=lambda n: -float(np.prod(boxes[n][1] - boxes[n][0])))
+        results = pool.map(_build_one, [(n, boxes) for n in order], chunksize=1)
     for name, data, n in results:
         target = out / rig.bone(name).mesh
         tmp = target.with_name(f".{target.name}.building")
