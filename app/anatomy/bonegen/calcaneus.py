@@ -125,7 +125,7 @@ def calcaneus(g):
         # facet is roughly triangular, wide above ([Gray268])
         # (fading out behind the process and up under the sustentaculum)
         bevel = (-halfspace(p, CC + [-2.0, -9.0, -9.5], (0.15, -0.6, -0.8))
-                 + 0.7 * np.maximum(0.0, CC[0] - 8.0 - p[:, 0]) + 0.7 * np.maximum(0.0, p[:, 1] - CC[1] + 4.0))
+                 + 0.7 * np.maximum(0.0, CC[0] - 8.0 - p[:, 0]) + 0.7 * np.maximum(0.0, p[:, 1] - CC[1] + 7.0))
         d = ssub(d, bevel, k=4.0)
         # cuboid facet: cut the front with the saddle
         ql = (p - cc_front) @ cc_axes.T
