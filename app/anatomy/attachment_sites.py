@@ -113,8 +113,8 @@ _midfoot = [
       f"{REF} §3 spring IPL: inferior navicular beak [PatilV07], [Roentg]", "min_y", 6.0),
     # bifurcate (§3; GM ×s (56, 55, 14) -> nav (73, 59, 5), cuboid (71, 49, 18))
     _site("calcaneus", "bifurcate_origin", "Bifurcate ligament origin (anterior process)", "joint:calcaneocuboid",
-      (-5.0, 10.0, -2.0), f"{REF} §3 bifurcate: the deep hollow on the upper surface of the anterior process, just "
-      "behind the cuboid facet [BifMorph], [Gray-Bif]", "max_y", 7.0),
+      (-4.0, 9.0, -4.0), f"{REF} §3 bifurcate: the deep hollow on the upper surface of the anterior process, just "
+      "behind the cuboid facet [BifMorph], [Gray-Bif]", "max_y", 5.0),
     _site("navicular", "bifurcate_insertion", "Bifurcate, calcaneonavicular part (dorsolateral navicular)", "gm",
       _gm(73.0, 59.0, 5.0), f"{REF} §3 bifurcate CN part [BifMorph], [GM]"),
     _site("cuboid", "bifurcate_insertion", "Bifurcate, calcaneocuboid part (dorsomedial cuboid)", "gm",

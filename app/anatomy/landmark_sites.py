@@ -134,7 +134,7 @@ SITES: tuple[Site, ...] = (
     Site("calcaneus", "peroneal_trochlea", "Peroneal trochlea", "palpable", "joint:calcaneocuboid", (-22.5, -8.0, 11.0),
          f"{MORPH} §3, §8.1 (below the lateral malleolus)", "max_z", 7.0),
     Site("calcaneus", "anterior_process", "Anterior process of the calcaneus", "palpable", "joint:calcaneocuboid",
-         (-6.0, 10.0, 0.0), f"{MORPH} §3 (bifurcate ligament origin)", "max_y", 8.0),
+         (-4.0, 9.0, -3.0), f"{MORPH} §3 (bifurcate ligament origin)", "max_y", 5.0),
     # midfoot
     Site("navicular", "tuberosity", "Navicular tuberosity", "palpable", "gm", (70.0, 45.0, -37.0),
          f"{MORPH} §4, §8.1 (most medial point)", "min_z", 14.0),

@@ -3,25 +3,73 @@
 (:func:`~app.anatomy.bonegen.hindfoot.posterior_facet`), its cuboid facet on ``J["calcaneocuboid"]``;
 the ground plane is y = 0. mm, foot frame at neutral (X anterior, Y superior, Z lateral, right foot).
 
-Sizes: L 78-82, W 42-45, H 42-45 (§3 build target); plantar surface pitched about 22 deg;
-peroneal trochlea 13 x 9 x 3 mm ([Hyer05]); sustentaculum a medial shelf under the talar neck
-([Feneis], [AnatNext]).
+How it is built: a body lofted along X (a rounded section whose floor, roof and walls follow control
+points: the plantar surface rising forward, the roof dipping behind the posterior facet and in front
+of it into the sinus tarsi, then rising to the beak of the anterior process), the tuberosity behind
+it, and the named features blended on or carved in.
+
+Sizes and shapes:
+- L 78-82, W 42-45, H 42-45 (§3 build target from [KCal] 74.2 x 43.0 x 42.5, scaled to the rig).
+- side view: Böhler's angle about 32 deg (the tuber's top, the summit of the posterior facet and the
+  top of the anterior process; [KCal] 32.3 ± 5.0, [BAJ-BG] 34.4 ± 4.1); the posterior surface
+  leans forward at the top, the Achilles insertion on its middle part ([GM] nodes §8.1, [FDict]).
+- plantar surface rising forward at about 22-24 deg (calcaneal pitch 20-30 deg [pacs-CI], GM 24.4 deg)
+  from the medial (larger) and lateral processes of the tuberosity ([NetterN], [Feneis]) to the
+  anterior tubercle, the short plantar ligament's origin ([Feneis]).
+- the heel from behind broad and rounded, wider below (the processes) than above.
+- sustentaculum tali: a solid medial shelf under the talar neck, continuous with the body, the
+  middle facet on top, the FHL groove beneath it ([Feneis], [AnatNext], [NetterN]).
+- calcaneal sulcus between the posterior and middle facets, opening laterally as the funnel-shaped
+  sinus tarsi ([Feneis]).
+- peroneal trochlea 13 x 9 x 3 mm ([Hyer05]), below the lateral malleolus, the peroneus brevis
+  groove above it and the (deeper) peroneus longus groove below ([PolRad-PT]).
+- anterior process (beak, bifurcate ligament origin [Radiop-Bif]) ending in the saddle-shaped cuboid
+  facet ([Gray268], [AnatNext], [Moi21] 24.2 x 16.5 mm).
 """
 
 from __future__ import annotations
 
 import numpy as np
+from scipy.interpolate import PchipInterpolator
 
 from app.anatomy.bonegen.hindfoot import FACET_RADIUS_MM, posterior_facet
-from app.anatomy.bonegen.sdf import box, capsule, cylinder, ellipsoid, frame, halfspace, smax, smin, ssub, unit
+from app.anatomy.bonegen.sdf import (box, capsule, cylinder, ellipsoid, frame, halfspace, smax, smin, ssub,
+                                     unit)
+
+# the lofted body: x -> floor, roof, medial wall, lateral wall (foot frame, mm); the section is a
+# superellipse (between an ellipse and a rectangle), its back buried in the tuberosity
+_LOFT_X = [-6.0, 3.0, 9.0, 16.0, 24.0, 33.0, 40.0, 46.0, 54.0]
+_FLOOR = [4.5, 3.5, 3.5, 6.0, 9.5, 13.5, 17.0, 21.5, 25.0]  # rises forward: the calcaneal pitch
+_ROOF = [37.0, 38.5, 38.5, 40.5, 43.0, 41.0, 38.5, 41.5, 45.5]  # dips behind the facet, into the sinus tarsi
+_MEDIAL = [-8.5, -9.5, -9.5, -9.0, -9.0, -8.5, -6.0, -3.0, -1.5]
+_LATERAL = [12.0, 15.5, 17.5, 19.0, 19.5, 20.0, 20.0, 20.5, 20.5]
+SECTION_POWER = 2.6
+
+
+def _loft():
+    curves = [PchipInterpolator(_LOFT_X, v, extrapolate=True) for v in (_FLOOR, _ROOF, _MEDIAL, _LATERAL)]
+    x0, x1 = _LOFT_X[0], _LOFT_X[-1]
+    n = SECTION_POWER
+
+    def d(p):
+        x = np.clip(p[:, 0], x0, x1)
+        yb, yt, zm, zl = (c(x) for c in curves)
+        hy, hz = (yt - yb) / 2, (zl - zm) / 2
+        u = np.abs(p[:, 1] - (yt + yb) / 2) / hy
+        v = np.abs(p[:, 2] - (zl + zm) / 2) / hz
+        rho = np.maximum((u ** n + v ** n) ** (1.0 / n), 1e-6)
+        # first-order distance to the superellipse: (rho - 1) / |grad rho|
+        gy, gz = (u / rho) ** (n - 1) / hy, (v / rho) ** (n - 1) / hz
+        sec = (rho - 1.0) / np.maximum(np.hypot(gy, gz), 1e-6)
+        sec = np.maximum(sec, -np.minimum(hy, hz))
+        return smax(smax(sec, x0 - p[:, 0], k=8.0), p[:, 0] - x1, k=1.0)
+    return d
 
 
 def calcaneus(g):
     CC = g.J["calcaneocuboid"]
     fc, fk, fl, ftop = posterior_facet(g)
-    pitch = np.radians(17.0)
-    long_axes = frame([np.cos(pitch), np.sin(pitch), 0.08])
-    body_c = np.array([17.0, 26.0, 3.5])
+    body = _loft()
     # the convex posterior facet: the talar facet's cylinder, bounded to the facet's outline
     facet_axes = np.stack([fl, [0.0, 1.0, 0.0], fk])
     facet_box_c = ftop + np.array([0.0, -9.0, 0.0])
@@ -29,39 +77,65 @@ def calcaneus(g):
     cc_n = unit([1.0, -0.15, -0.05])
     cc_axes = frame(cc_n)
     cc_front = CC - cc_n * 0.9
+    tuber_axes = frame([1.0, 0.0, 0.0], [0.3, 1.0, 0.0])  # the back leans forward at the top
+    troch_axes = frame([1.0, -0.35, 0.05])  # along the peroneal tendons: forward and down
 
     def f(p):
-        tuber = ellipsoid(p, (-7.0, 22.0, 3.0), (15.0, 20.0, 14.5), frame([1.0, 0.25, 0.0]))
-        med_proc = ellipsoid(p, (3.0, 6.5, -6.0), (13.0, 6.5, 8.5), frame([1.0, 0.1, 0.25]))
-        lat_proc = ellipsoid(p, (0.0, 6.0, 10.0), (9.0, 6.0, 5.5))
-        body = box(p, body_c, (25.0, 14.0, 13.0), long_axes, r=8.0)
-        upper = box(p, ftop + [-2.0, -14.0, -1.0], (14.0, 10.0, 12.0), facet_axes, r=5.0)
+        # tuberosity: narrower above (Achilles insertion behind), broad below with its two processes
+        tuber = ellipsoid(p, (-7.5, 26.5, 1.5), (15.0, 15.8, 13.0), tuber_axes)
+        heel = ellipsoid(p, (-8.0, 14.0, -1.0), (14.0, 11.5, 17.0))
+        med_proc = ellipsoid(p, (4.0, 6.0, -8.0), (13.0, 6.3, 8.5), frame([1.0, 0.1, 0.2]))
+        lat_proc = ellipsoid(p, (2.0, 5.7, 10.0), (9.5, 5.9, 6.0), frame([1.0, 0.1, -0.1]))
+        d = smin(tuber, heel, k=9.0)
+        d = smin(d, med_proc, lat_proc, k=4.0)
+        d = smin(d, body(p), k=9.0)
+        # posterior facet on its pedestal (the thalamus)
+        upper = ellipsoid(p, ftop + [-2.0, -13.0, -1.0], (16.0, 11.0, 13.0), facet_axes)
         facet = smax(cylinder(p, fc - fk * 12.0, fc + fk * 12.0, FACET_RADIUS_MM - 0.2),
                      ellipsoid(p, facet_box_c, (19.0, 13.0, 12.5), facet_axes), k=1.0)
-        # anterior process (beak) to the cuboid facet
-        ant = capsule(p, body_c + [10.0, 6.0, 2.0], CC + [-5.0, 0.5, 0.0], 12.0, 11.0)
-        beak = ellipsoid(p, CC + [-7.0, 7.5, -2.0], (8.0, 4.5, 7.0))
-        # sustentaculum tali: a shelf projecting medially under the talar neck
-        sus = box(p, (40.0, 41.5, -15.5), (10.5, 4.8, 9.0), frame([1.0, -0.05, -0.2]), r=4.0)
-        sus_brace = ellipsoid(p, (36.0, 35.0, -9.0), (11.0, 7.5, 8.0))
-        trochlea = ellipsoid(p, (27.0, 30.0, 17.0), (6.5, 2.8, 3.6), frame([1.0, -0.2, 0.0]))
-        d = smin(tuber, body, k=6.0)
-        d = smin(d, med_proc, lat_proc, k=4.0)
-        d = smin(d, upper, k=5.0)
+        d = smin(d, upper, k=6.0)
         d = smin(d, facet, k=3.0)
-        d = smin(d, ant, beak, k=5.0)
-        d = smin(d, sus_brace, k=4.0)
-        d = smin(d, sus, k=5.0)
-        d = smin(d, trochlea, k=2.0)
+        # beak of the anterior process, above the cuboid facet (bifurcate ligament origin)
+        beak = ellipsoid(p, CC + [-4.5, 4.6, -4.0], (6.5, 4.0, 6.5), frame([1.0, 0.25, 0.0]))
+        d = smin(d, beak, k=4.0)
+        # anterior tubercle on the plantar surface (short plantar ligament)
+        ant_tub = ellipsoid(p, CC + [-8.0, -18.0, -1.0], (7.0, 4.0, 8.0), frame([1.0, 0.4, 0.0]))
+        d = smin(d, ant_tub, k=4.0)
+        # sustentaculum tali: a shelf under the talar neck, its thick rounded margin medial, rooted in
+        # the body along its whole length
+        # the margin: an arc in plan, from the body behind round to the anterior process in front
+        rim = [np.array(v) for v in ((23.5, 40.5, -11.0), (30.0, 41.5, -19.5), (42.5, 42.0, -19.5),
+                                     (49.0, 40.0, -6.0))]
+        sus_rim = smin(capsule(p, rim[0], rim[1], 4.2, 5.0), capsule(p, rim[1], rim[2], 5.0, 4.8),
+                       capsule(p, rim[2], rim[3], 4.8, 3.0), k=3.0)
+        sus_web = ellipsoid(p, (37.5, 41.5, -12.0), (10.0, 5.0, 8.0))
+        sus_root = ellipsoid(p, (33.0, 35.0, -8.0), (11.0, 8.0, 6.0), frame([1.0, 0.0, 0.0], [0.0, 1.0, -0.6]))
+        sus = smin(sus_rim, sus_web, k=4.0)
+        d = smin(d, sus_root, k=5.0)
+        d = smin(d, sus, k=6.0)
+        # peroneal trochlea: a small oblique ridge on the lateral face
+        trochlea = ellipsoid(p, CC + [-22.5, -8.0, 9.8], (6.5, 4.5, 2.8), troch_axes)
+        d = smin(d, trochlea, k=3.0)
+        # ... the peroneus longus groove below it and the shallower brevis groove above
+        d = ssub(d, capsule(p, CC + [-36.0, -7.5, 14.6], CC + [-6.0, -19.5, 14.0], 6.0), k=3.0)
+        d = ssub(d, capsule(p, CC + [-36.0, 4.0, 15.4], CC + [-12.0, -3.0, 15.0], 6.0), k=3.0)
+        # the medial face hollowed under the sustentaculum (tendons and vessels pass to the sole)
+        d = ssub(d, ellipsoid(p, (22.0, 22.0, -17.5), (15.0, 10.0, 10.0), frame([1.0, 0.25, 0.0])), k=6.0)
+        # the anterior process narrows downward: its inferomedial border is bevelled, so the cuboid
+        # facet is roughly triangular, wide above ([Gray268])
+        # (fading out behind the process and up under the sustentaculum)
+        bevel = (-halfspace(p, CC + [-2.0, -9.0, -9.5], (0.15, -0.6, -0.8))
+                 + 0.7 * np.maximum(0.0, CC[0] - 8.0 - p[:, 0]) + 0.7 * np.maximum(0.0, p[:, 1] - CC[1] + 7.0))
+        d = ssub(d, bevel, k=4.0)
         # cuboid facet: cut the front with the saddle
         ql = (p - cc_front) @ cc_axes.T
         saddle = ql[:, 0] + ql[:, 1] ** 2 / 40.0 - ql[:, 2] ** 2 / 60.0
         d = smax(d, saddle, k=1.5)
         # FHL groove under the sustentaculum
-        d = ssub(d, capsule(p, (26.0, 34.0, -18.0), (52.0, 32.0, -21.0), 3.6), k=1.5)
+        d = ssub(d, capsule(p, (26.0, 36.5, -20.5), (50.0, 33.0, -23.0), 3.4), k=2.0)
         # calcaneal sulcus, opening laterally into the sinus tarsi
-        d = ssub(d, capsule(p, ftop + [8.5, -4.0, -13.0], ftop + [18.0, -7.5, 14.0], 2.5, 7.0), k=2.5)
-        # flat-ish plantar surface rising forward (calcaneal pitch) and no bone below the ground
+        d = ssub(d, capsule(p, ftop + [8.5, -4.0, -13.0], ftop + [15.5, -8.0, 15.0], 2.5, 5.5), k=2.5)
+        # no bone below the ground
         d = smax(d, halfspace(p, (0.0, 0.0, 0.0), (0.0, -1.0, 0.0)), k=1.0)
         return d
     return f

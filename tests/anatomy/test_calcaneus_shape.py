@@ -1,0 +1,84 @@
+"""The calcaneus shows the features a student names it by (foot-bone-morphology.md §3).
+
+Measured on the committed mesh, foot frame at neutral (mm; X anterior, Y superior, Z lateral, right foot).
+"""
+
+import numpy as np
+import pytest
+import trimesh
+
+from app import MESH_DIR
+
+
+@pytest.fixture(scope="module")
+def calc(rig):
+    return trimesh.load(MESH_DIR / rig.bone("calcaneus").mesh, process=False)
+
+
+@pytest.fixture(scope="module")
+def v(calc):
+    return np.asarray(calc.vertices)
+
+
+def _top(v, x0, x1):
+    s = v[(v[:, 0] >= x0) & (v[:, 0] <= x1)]
+    return s[np.argmax(s[:, 1])]
+
+
+def test_one_solid_piece_standing_on_the_ground(calc, v):
+    assert len(calc.split(only_watertight=False)) == 1  # no detached sustentaculum or trochlea
+    assert 0.0 <= v[:, 1].min() < 1.0  # the heel touches the ground, nothing below it
+
+
+def test_width_and_height_are_those_of_an_adult_calcaneus(v):
+    """W 42-45, H 42-45 (§3 build target); in the foot frame the height includes the pitch and the
+    posterior facet, the width the sustentaculum and the peroneal trochlea."""
+    assert 42.0 <= np.ptp(v[:, 2]) <= 49.0
+    assert 44.0 <= np.ptp(v[:, 1]) <= 54.0
+
+
+def test_the_heel_seen_from_behind_is_wider_below_than_above(v):
+    back = v[v[:, 0] < v[:, 0].min() + 14.0]
+    low = back[(back[:, 1] > 4.0) & (back[:, 1] < 14.0)]
+    high = back[(back[:, 1] > 30.0) & (back[:, 1] < 40.0)]
+    assert np.ptp(low[:, 2]) > np.ptp(high[:, 2]) + 4.0
+
+
+def test_the_upper_contour_gives_a_boehler_angle_near_32_degrees(v):
+    """Tuber top, summit of the posterior facet, top of the anterior process ([KCal] 32.3 ± 5.0)."""
+    xmin, xmax = v[:, 0].min(), v[:, 0].max()
+    tuber = _top(v, xmin, xmin + 22.0)
+    summit = _top(v, xmin + 35.0, xmin + 60.0)
+    front = _top(v[v[:, 2] > -4.0], xmax - 10.0, xmax)  # the anterior process, not the sustentaculum
+    a1 = np.degrees(np.arctan2(summit[1] - tuber[1], summit[0] - tuber[0]))
+    a2 = np.degrees(np.arctan2(summit[1] - front[1], front[0] - summit[0]))
+    assert summit[1] > tuber[1] + 3.0 and summit[1] > front[1] + 3.0
+    assert 24.0 <= a1 + a2 <= 42.0, (a1, a2)
+
+
+def test_the_plantar_surface_rises_forward_at_the_calcaneal_pitch(v):
+    """Calcaneal pitch 20-30 deg ([pacs-CI]); GM 24.4 deg."""
+    low = v[v[:, 1] < 1.0]
+    front = v[(v[:, 0] > 38.0) & (v[:, 0] < 44.0)]
+    x0 = low[:, 0].mean()
+    pitch = np.degrees(np.arctan2(front[:, 1].min(), 41.0 - x0))
+    assert 15.0 <= pitch <= 32.0, pitch
+
+
+def test_the_sustentaculum_is_a_medial_shelf_under_the_talar_neck(v, rig):
+    sub = rig.joint("subtalar").centre_mm
+    p = v[np.argmin(v[:, 2])]  # the most medial point of the bone
+    assert sub[0] - 14.0 <= p[0] <= sub[0] + 6.0  # under the talar neck, not at the heel
+    assert 35.0 <= p[1] <= 48.0  # high on the medial face
+    # it overhangs: below the shelf the medial face lies well lateral of its margin (the FHL groove
+    # and the hollow of the medial face)
+    below = v[(np.abs(v[:, 0] - p[0]) < 4.0) & (v[:, 1] > 18.0) & (v[:, 1] < p[1] - 12.0)]
+    assert below[:, 2].min() > p[2] + 6.0
+
+
+def test_the_peroneal_trochlea_stands_out_of_the_lateral_face(v, rig):
+    cc = rig.joint("calcaneocuboid").centre_mm
+    x, y = cc[0] - 22.5, cc[1] - 8.0  # below the lateral malleolus ([GM] §8.1)
+    near = v[(np.abs(v[:, 0] - x) < 4.0) & (np.abs(v[:, 1] - y) < 3.0)]
+    around = v[(np.abs(v[:, 0] - x) < 4.0) & (np.abs(v[:, 1] - y) > 7.0) & (np.abs(v[:, 1] - y) < 10.0)]
+    assert near[:, 2].max() > around[:, 2].max() + 1.5
