@@ -54,11 +54,11 @@ MIDDLE = {  # shaft about the head's diameter (§7); base the proximal head's wi
 }
 #   base (W, H), waist (W, H), tuft (W, H) in mm; tub: the flexor tubercle (mm)
 DISTAL = {
-    1: dict(base=(17.0, 12.0), waist=(10.6, 6.6), tuft=(13.8, 6.2), tub=2.4, blunt=0.7),
-    2: dict(base=(9.0, 7.0), waist=(4.4, 3.6), tuft=(6.4, 3.4), tub=1.1),
-    3: dict(base=(8.6, 6.8), waist=(4.2, 3.5), tuft=(6.1, 3.2), tub=1.0),
-    4: dict(base=(8.2, 6.5), waist=(4.0, 3.4), tuft=(5.8, 3.1), tub=1.0),
-    5: dict(base=(7.4, 6.0), waist=(3.8, 3.2), tuft=(5.2, 2.8), tub=0.9),
+    1: dict(base=(17.0, 12.0), waist=(10.0, 7.6), tuft=(14.0, 6.2), tub=2.4, blunt=0.7),
+    2: dict(base=(9.0, 7.0), waist=(4.4, 4.2), tuft=(6.4, 3.4), tub=1.1),
+    3: dict(base=(8.6, 6.8), waist=(4.2, 4.0), tuft=(6.1, 3.2), tub=1.0),
+    4: dict(base=(8.2, 6.5), waist=(4.0, 3.9), tuft=(5.8, 3.1), tub=1.0),
+    5: dict(base=(7.4, 6.0), waist=(3.8, 3.6), tuft=(5.2, 2.8), tub=0.9),
 }
 
 
