@@ -116,3 +116,46 @@ def test_the_toe_landmarks_lie_on_the_features_they_name(rig, geometry):
         assert n[1] > 0.4 and (p - a) @ u < 0.5 * ((tip - a) @ u), (i, p, n)
     p, n = get("proximal_phalanx_1", "base_medial")
     assert n[2] < -0.5
+
+
+def widest_section(q, lo=0.5, hi=0.9, step=0.03, thick=0.06):
+    """The slab of the tuft with the greatest mediolateral width: (fraction of the length, slab points)."""
+    L = q[:, 0].max()
+    slabs = [(f, q[(q[:, 0] >= f * L) & (q[:, 0] <= (f + thick) * L)]) for f in np.arange(lo, hi, step)]
+    return max(slabs, key=lambda fs: np.ptp(fs[1][:, 2]))
+
+
+@pytest.mark.parametrize("i", LESSER)
+def test_a_lesser_tuft_seen_end_on_is_a_low_dome_not_a_plate(geometry, phalanges, i):
+    """Seen from in front of the toes, the tuft is broader than tall, yet thick enough to read as a solid
+    (the old blade-like tufts: 0.42-0.50 high for their width)."""
+    q = in_own_frame(geometry, phalanges[f"distal_phalanx_{i}"], "distal", i)
+    _, s = widest_section(q)
+    ratio = np.ptp(s[:, 1]) / np.ptp(s[:, 2])
+    assert 0.52 <= ratio <= 0.8, ratio
+
+
+@pytest.mark.parametrize("i", LESSER)
+def test_a_lesser_tuft_is_an_arrowhead_ending_in_one_blunt_point(geometry, phalanges, i):
+    """Widest near its root, narrowing to a single rounded point: never a spool with two condyles, so a
+    distal phalanx is told from a middle phalanx at a glance."""
+    q = in_own_frame(geometry, phalanges[f"distal_phalanx_{i}"], "distal", i)
+    L = q[:, 0].max()
+    f, s = widest_section(q)
+    assert f < 0.72, f
+    end = q[q[:, 0] > 0.9 * L]
+    assert np.ptp(end[:, 2]) < 0.62 * np.ptp(s[:, 2]), (np.ptp(end[:, 2]), np.ptp(s[:, 2]))
+    tip = q[np.argmax(q[:, 0])]
+    zc = (s[:, 2].max() + s[:, 2].min()) / 2
+    assert abs(tip[2] - zc) < 0.15 * np.ptp(s[:, 2]), (tip, zc)
+
+
+@pytest.mark.parametrize("i", LESSER)
+def test_a_lesser_distal_phalanx_has_a_flat_dorsum(geometry, phalanges, i):
+    """The dorsal outline runs nearly straight from the base to the tuft (the nail bed, §7)."""
+    q = in_own_frame(geometry, phalanges[f"distal_phalanx_{i}"], "distal", i)
+    L = q[:, 0].max()
+    xs = np.arange(0.15, 0.8, 0.05)
+    top = np.array([q[(q[:, 0] >= f * L) & (q[:, 0] <= (f + 0.05) * L)][:, 1].max() for f in xs])
+    assert np.abs(top - np.polyval(np.polyfit(xs, top, 1), xs)).max() < 0.5
+    assert np.polyfit(xs, top, 1)[0] <= 0.0  # sloping down towards the tip, never humped
