@@ -14,6 +14,7 @@ gif_peak_rss_mb: peak resident memory of a fresh process exporting a 640x400 GIF
 from __future__ import annotations
 
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -23,6 +24,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as app/cli.py sets it for `talus`, before numpy loads
 sys.path.insert(0, str(ROOT))
 
 

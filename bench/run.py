@@ -44,6 +44,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as app/cli.py sets it for `talus`, before numpy loads
 sys.path.insert(0, str(ROOT))
 
 
