@@ -133,8 +133,9 @@ def test_the_generator_reproduces_the_committed_files_byte_for_byte(tmp_path, ri
     every technique's poses, contour, decimation, normals, PLY) on two small bones of two shape
     modules that their neighbours do carve (the lateral sesamoid by the medial one and the first
     metatarsal's head, ~9000 grid points changed; the fifth distal phalanx by its middle phalanx,
-    ~7000). The whole skeleton takes the generator about two minutes; these two ~8 s of CPU, against
-    ~25 s for the four bones sampled before (the navicular and a middle phalanx added little)."""
+    ~7000). The whole skeleton takes the generator about two minutes; these two about half the time of
+    the four bones sampled before (14 against 26 s, one after the other at load 4; the navicular and a
+    middle phalanx added no step of the pipeline these two skip)."""
     from app.anatomy.build_meshes import build_all
 
     sample = ["sesamoid_lateral", "distal_phalanx_5"]
