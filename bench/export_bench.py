@@ -6,6 +6,8 @@ export_render_cpu_ms, export_encoder_cpu_ms: CPU time per frame of the exporting
   rendering, read-back: all its threads) and of the ffmpeg encoder it feeds. Their sum over the time
   one frame may take at 2x real time (16.7 ms) is how many cores 2x needs with perfect overlap
   (export_cores_for_2x); CPU time is also far less skewed by other load than the wall time.
+export_cli_realtime_ratio: the same clip written by ``talus export`` in a fresh process (imports,
+  loading and the first render's shader compilation included; median of 3).
 gif_peak_rss_mb: peak resident memory of a fresh process exporting a 640x400 GIF of about 35 s
   (target < 600 MB for any length); gif_rss_growth_mb: that minus the same for a 3 s clip (memory
   that grows with the length; near 0 when frames are streamed).
@@ -14,6 +16,7 @@ gif_peak_rss_mb: peak resident memory of a fresh process exporting a 640x400 GIF
 from __future__ import annotations
 
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -23,6 +26,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as app/cli.py sets it for `talus`, before numpy loads
 sys.path.insert(0, str(ROOT))
 
 
@@ -59,6 +63,23 @@ def measure_export_realtime_ratio(technique_id: str = "talocrural-jostle", secon
             "export_clip": f"{technique_id}, {seconds:g} s, 1280x720, 30 fps, captions"}
 
 
+def measure_cli_export(technique_id: str = "talocrural-jostle", seconds: float = 4.0, runs: int = 3) -> dict:
+    """``talus export`` end to end, as a teacher runs it: a fresh process (imports, loading, the first
+    render's shader compilation included) writing the same 720p30 clip with captions."""
+    ratios = []
+    with tempfile.TemporaryDirectory() as d:
+        for i in range(runs):
+            t = time.perf_counter()
+            r = subprocess.run([sys.executable, "-m", "app", "export", technique_id, "-o", str(Path(d) / f"cli{i}.mp4"),
+                                "--size", "1280x720", "--fps", "30", "--captions", "--to", f"{seconds:g}"],
+                               capture_output=True, text=True, cwd=ROOT, timeout=600)
+            if r.returncode != 0:
+                raise SystemExit(f"bench: talus export failed:\n{r.stderr}")
+            ratios.append(seconds / (time.perf_counter() - t))
+    return {"export_cli_realtime_ratio": round(statistics.median(ratios), 3),
+            "export_cli_runs": [round(x, 3) for x in ratios]}
+
+
 _GIF_CHILD = """
 import resource, sys, tempfile
 from pathlib import Path
@@ -91,4 +112,4 @@ def measure_gif_memory() -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps({**measure_export_realtime_ratio(), **measure_gif_memory()}, indent=2))
+    print(json.dumps({**measure_export_realtime_ratio(), **measure_cli_export(), **measure_gif_memory()}, indent=2))

@@ -9,6 +9,8 @@ import pytest
 # Set before Qt is imported anywhere, and inherited by every subprocess the tests start.
 _CONFIG_HOME = tempfile.mkdtemp(prefix="talus-test-config-")
 os.environ["XDG_CONFIG_HOME"] = _CONFIG_HOME
+# As `talus` itself runs (app/cli.py): one BLAS thread, set before numpy is imported.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 @pytest.fixture(scope="session")

@@ -49,50 +49,51 @@ MOVING_MM = 0.5
 FRAMING_SAMPLES = 90
 
 
-def moving_bones(timeline, meshes) -> list[str]:
-    """Bones that move during the technique (some point travels > MOVING_MM), in rig order."""
-    W = _sampled_transforms(timeline)
-    moving = []
-    for bone in timeline.rig.bones:
-        hull = _hull_points(meshes[bone.name])
-        rest = hull @ W[0, bone.index, :3, :3].T + W[0, bone.index, :3, 3]
-        for Wf in W[1:]:
-            moved = hull @ Wf[bone.index, :3, :3].T + Wf[bone.index, :3, 3]
-            if np.max(np.linalg.norm(moved - rest, axis=1)) > MOVING_MM:
-                moving.append(bone.name)
-                break
-    return moving
+def moving_bones(timeline, meshes, *, W: np.ndarray | None = None) -> list[str]:
+    """Bones that move during the technique (some point travels > MOVING_MM), in rig order.
+
+    ``W``: the sampled transforms (:func:`_sampled_transforms`) when the caller has them already."""
+    W = _sampled_transforms(timeline) if W is None else W
+    names = [b.name for b in timeline.rig.bones]
+    posed = _posed_hulls(timeline.rig, meshes, names, W)
+    return [name for name in names
+            if np.einsum("fni,fni->fn", d := posed[name][1:] - posed[name][0], d).max(initial=0.0) > MOVING_MM ** 2]
 
 
-def region_bones(timeline, meshes) -> list[str]:
+def region_bones(timeline, meshes, *, W: np.ndarray | None = None) -> list[str]:
     """What a technique's picture must show whole: the bones that move, are worked or are stabilised."""
     tech = timeline.technique
-    keep = set(moving_bones(timeline, meshes)) | set(tech.worked_bones) | set(tech.stabilised_bones)
+    keep = set(moving_bones(timeline, meshes, W=W)) | set(tech.worked_bones) | set(tech.stabilised_bones)
     return [b.name for b in timeline.rig.bones if b.name in keep]
 
 
-def technique_points(timeline, meshes, bones, *, side: str = "right") -> np.ndarray:
+def technique_points(timeline, meshes, bones, *, side: str = "right", W: np.ndarray | None = None) -> np.ndarray:
     """(n, 3) points (mm, foot frame of ``side``) that ``bones`` reach over the technique's drawn poses.
 
     Each bone is represented by its convex hull's vertices, posed at sampled frames that include
     every coordinate's extremes, so the box around the result holds the bones at their extreme poses.
     """
-    return posed_points(timeline.rig, meshes, bones, _sampled_transforms(timeline), side=side)
+    return posed_points(timeline.rig, meshes, bones, _sampled_transforms(timeline) if W is None else W, side=side)
 
 
 def posed_points(rig, meshes, bones, W: np.ndarray, *, side: str = "right") -> np.ndarray:
     """(n, 3) points (mm, foot frame of ``side``): the hull points of ``bones`` posed by each of the
     world transforms ``W`` (frames, bones, 4, 4) of the right foot."""
-    out = []
-    for name in bones:
-        i = rig.bone(name).index
-        hull = _hull_points(meshes[name])
-        out.append(np.einsum("fij,nj->fni", W[:, i, :3, :3], hull).reshape(-1, 3)
-                   + np.repeat(W[:, i, :3, 3], len(hull), axis=0))
-    pts = np.concatenate(out)
+    posed = _posed_hulls(rig, meshes, bones, W)
+    pts = np.concatenate([posed[name].reshape(-1, 3) for name in bones])
     if side == "left":
         pts = pts * np.array([1.0, 1.0, -1.0])
     return pts
+
+
+def _posed_hulls(rig, meshes, bones, W: np.ndarray) -> dict[str, np.ndarray]:
+    """bone -> (frames, n, 3): its hull points posed by every frame of ``W`` (one matmul per bone)."""
+    out = {}
+    for name in bones:
+        i = rig.bone(name).index
+        hull = _hull_points(meshes[name])
+        out[name] = np.matmul(hull, W[:, i, :3, :3].transpose(0, 2, 1)) + W[:, i, None, :3, 3]
+    return out
 
 
 def _sampled_transforms(timeline) -> np.ndarray:
@@ -127,7 +128,9 @@ def _hull_points(mesh) -> np.ndarray:
     if cached is not None and cached[0] is mesh:
         return cached[1]
     pts = np.asarray(mesh.points, dtype=float)
-    hull = pts[np.unique(np.argmax(pts @ _DIRECTIONS.T, axis=0))]
+    # (directions, points): each direction's row is contiguous, so argmax runs along rows (5x faster
+    # than down the columns of the transposed product)
+    hull = pts[np.unique(np.argmax(_DIRECTIONS @ pts.T, axis=1))]
     _HULLS[key] = (mesh, hull)
     return hull
 
@@ -143,22 +146,33 @@ def fit_points(renderer, view: str, side: str, points: np.ndarray, *, margin: fl
     up = up - d * (up @ d)
     up /= np.linalg.norm(up)
     right = np.cross(-d, up)
-    x, y, z = points @ right, points @ up, points @ d
-    cx, cy, cz = (x.min() + x.max()) / 2, (y.min() + y.max()) / 2, (z.min() + z.max()) / 2
-    half_w = max((x.max() - x.min()) / 2, min_extent_mm / 2) * (1 + 2 * margin)
-    half_h = max((y.max() - y.min()) / 2, min_extent_mm / 2) * (1 + 2 * margin)
+    lo, hi = _extent(points, np.stack([right, up, d], axis=1))
+    (xmin, ymin, zmin), (xmax, ymax, zmax) = lo, hi
+    cx, cy, cz = (xmin + xmax) / 2, (ymin + ymax) / 2, (zmin + zmax) / 2
+    half_w = max((xmax - xmin) / 2, min_extent_mm / 2) * (1 + 2 * margin)
+    half_h = max((ymax - ymin) / 2, min_extent_mm / 2) * (1 + 2 * margin)
     w_px, h_px = renderer.GetSize()
     aspect = w_px / h_px if w_px > 0 and h_px > 0 else 1.6
     cam = renderer.GetActiveCamera()
     cam.SetParallelProjection(False)
     tan_half = np.tan(np.radians(cam.GetViewAngle()) / 2)
     # distance from the nearest points' plane, so that the points closest to the camera fit too
-    distance = max(half_h, half_w / aspect) / tan_half + (z.max() - cz)
+    distance = max(half_h, half_w / aspect) / tan_half + (zmax - cz)
     focal = right * cx + up * cy + d * cz
     cam.SetFocalPoint(*focal)
     cam.SetPosition(*(focal + d * distance))
     cam.SetViewUp(*up)
     renderer.ResetCameraClippingRange()
+
+
+def _extent(points: np.ndarray, axes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Least and greatest coordinate of ``points`` (n, 3) along each column of ``axes`` (3, k).
+
+    One (k, 3) x (3, n) product gives a contiguous row per axis, so the product goes to BLAS and the
+    reductions run along rows: for half a million points ~2 ms, against ~15 ms for three
+    matrix-vector products and ~30 ms for ``(points @ axes).min(axis=0)`` (a strided reduction)."""
+    proj = axes.T @ points.T
+    return proj.min(axis=1), proj.max(axis=1)
 
 
 def frame_technique(renderer, scene, technique, *, side: str, view: str | None = None, timeline=None) -> str:
@@ -172,8 +186,10 @@ def frame_technique(renderer, scene, technique, *, side: str, view: str | None =
 
     view = view or REGION_VIEW.get(technique.region, "three_quarter")
     tl = timeline if timeline is not None else Timeline(technique, scene.rig)
-    bones = region_bones(tl, scene.meshes)
-    fit_points(renderer, view, side, technique_points(tl, scene.meshes, bones, side=side), min_extent_mm=MIN_REGION_MM)
+    W = _sampled_transforms(tl)  # once, for both the region and its points
+    bones = region_bones(tl, scene.meshes, W=W)
+    fit_points(renderer, view, side, technique_points(tl, scene.meshes, bones, side=side, W=W),
+               min_extent_mm=MIN_REGION_MM)
     return view
 
 

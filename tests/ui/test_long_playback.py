@@ -38,6 +38,7 @@ def test_the_check_catches_a_step_that_leaks():
 
 def test_playing_frames_leaves_nothing_behind(qtbot, make_window):
     win = make_window()
+    win.resize(720, 520)  # a small view: 320 renders of a few hundred pixels a side (what leaks is the same)
     win.open_technique(win.techniques[0].id)
 
     def step(i):
