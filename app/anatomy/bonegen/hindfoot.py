@@ -74,7 +74,7 @@ class Dome:
         concave from above down, its lower apex everted as the lateral process ([Gray268], [KTal])."""
         apex_b = self.radius(self.groove_c)
         tt = np.clip((apex_b - b) / (apex_b - LATERAL_PROCESS_AB[1]), 0.0, 1.0)
-        return self.lateral_edge(a) + 6.5 * tt ** 3 - 0.8 * np.sin(np.pi * tt)
+        return self.lateral_edge(a) + 6.5 * tt ** 3.5 - 0.6 * np.sin(np.pi * tt)
 
     def surface(self, p, grow=0.0):
         """Distance to the dome's cylinder-like articular surface (negative under it), grown by ``grow``."""
@@ -136,8 +136,8 @@ def talus(g):
         face = D.lateral_facet(a, b)
         bulge = face - D.lateral_edge(a)
         half = 2.5 + 0.46 * (b - proc_b)
-        outside = _smoothstep((np.abs(a - proc_a) - half) / 6.0)
-        lateral = c - (face - (2.5 + 0.8 * np.maximum(bulge, 0.0)) * outside)
+        outside = _smoothstep((np.abs(a - proc_a) - half) / 8.0)
+        lateral = c - (face - (1.8 + 0.6 * np.maximum(bulge, 0.0)) * outside)
         # the posterior surface, leaning back below; narrower than the trochlea, rounded into the sides
         back = (-14.5 - 0.08 * np.maximum(0.0, 12.0 - b) + 0.012 * (c + 1.0) ** 2) - a
         front = (a - b) * 0.7071 - 8.5  # the dome's front edge (the neck takes over in front)
@@ -145,14 +145,16 @@ def talus(g):
         body = smax(top, medial, k=1.6)
         body = smax(body, lateral, k=1.6)
         body = smax(body, back, k=3.0)
-        body = smax(body, front, k=4.0)
+        body = smax(body, front, k=6.0)
         body = smax(body, bottom, k=5.0)
         # posterior process: two tubercles, the lateral larger, the FHL groove between them
         process = ellipsoid(p, D.to_foot([-14.0, -10.5, -1.5]), (6.0, 6.0, 10.5), D.F)
         tubercles = smin(ellipsoid(p, post_lat, (4.5, 4.5, 4.5), D.F),
                          ellipsoid(p, post_med, (3.8, 4.0, 3.5), D.F), k=2.5)
         tubercles = smin(process, tubercles, k=3.0)
-        neck = capsule(p, D.to_foot([4.0, -3.0, -2.0]), TN - neck_dir * 6.0, 8.2, 7.8)
+        # the neck: short, constricted, directed forward, medially and down, its dorsal surface
+        # sweeping from the trochlea's front edge to the head
+        neck = capsule(p, D.to_foot([6.0, 1.5, -3.0]), TN - neck_dir * 7.0 + D.F[1] * 2.5, 9.0, 7.8)
         head = ellipsoid(p, TN, (11.5, 10.3, 14.6), head_axes)
         d = smin(body, tubercles, k=4.0)
         d = smin(d, neck, k=5.0)
@@ -162,7 +164,7 @@ def talus(g):
         d = smax(d, -above, k=0.8)
         d = ssub(d, capsule(p, fhl + D.F[1] * 8.0 + D.F[0] * 1.0, fhl - D.F[1] * 9.0 - D.F[0] * 0.5, 2.6), k=1.5)
         # the pit for the deep deltoid below the tail of the medial facet
-        d = ssub(d, ellipsoid(p, D.to_foot([-3.0, -7.5, D.medial_edge(-3.0) - 1.5]), (5.0, 3.5, 2.5), D.F), k=1.5)
+        d = ssub(d, ellipsoid(p, D.to_foot([-2.0, -6.0, -9.5]), (4.0, 3.5, 2.5), D.F), k=2.0)
         # under-surface: the deeply concave posterior calcaneal facet, the sulcus tali in front
         cup = cylinder(p, fc - fk * 14.0, fc + fk * 12.0, FACET_RADIUS_MM)
         d = ssub(d, cup, k=1.5)
