@@ -76,7 +76,8 @@ def tibia(g):
         # 30 mm higher (TLEM); the shaft a rounded triangle, its anterior border (crest) fading out
         # into the broad front of the metaphysis
         w = (1.0 - np.clip((b - (apex_b + 2.0)) / 58.0, 0.0, 1.0)) ** 2.2  # a trumpet: 1 at the joint
-        rim = np.maximum(0.0, apex_b + 2.0 - b)  # toward the joint the rim draws in a little (lips)
+        x = apex_b + 2.0 - b  # toward the joint the rim draws in a little (lips), without a crease
+        rim = 0.5 * (x + np.sqrt(x * x + 25.0))
         ha, hc = 12.5 + 7.0 * w - 0.25 * rim, 13.0 + 10.5 * w - 0.15 * rim
         a0 = -1.5 + 0.5 * w + lean[0] * (b - apex_b)
         c0 = -2.5 - 3.0 * w - 0.15 * rim + lean[2] * (b - apex_b)  # the medial wall runs on down
@@ -105,6 +106,8 @@ def tibia(g):
         d = smax(d, -np.maximum(D.surface(p, grow=GAP_MM), D.sides(p, grow=GAP_MM)), k=1.0)
         # groove for tibialis posterior on the back of the malleolus
         d = ssub(d, capsule(p, D.to_foot([-10.5, 8.0, -26.0]), D.to_foot([-21.0, apex_b + 10.0, -23.0]), 4.0), k=2.5)
+        # no fin of plafond beyond the trochlea's lateral border: the fibula takes over there
+        d = ssub(d, np.maximum(D.lateral_edge(a) + GAP_MM - c, b - (apex_b - 1.0)), k=2.0)
         # fibular notch: the lateral side cupping the fibula, one joint space away
         d = ssub(d, fib(p) - SPACE_MM, k=2.0)
         # square cut of the shaft
@@ -140,7 +143,7 @@ def fibula(g):
         d = smax(d, (tip_b - b), k=2.0)
         # the flat facet itself: the medial face follows the talus's facet at every a
         fz = (D.lateral_facet(a, b) + SPACE_MM - 0.7) - c
-        d = smax(d, fz - 100.0 * (b > apex_b + 3.0), k=1.5)
+        d = smax(d, fz - 40.0 * _smooth((b - (apex_b + 1.0)) / 6.0), k=1.5)
         # malleolar fossa behind the facet, low; the peroneal groove down the back
         d = ssub(d, _flat(p, D, [-12.0, 2.5, D.lateral_facet(-12.0, 2.5) + SPACE_MM + 1.0], (4.0, 6.0, 3.0)), k=1.5)
         d = ssub(d, capsule(p, D.to_foot([-17.5, tip_b + 6.0, 22.5]), D.to_foot([-19.5, apex_b + 12.0, 24.5]), 4.5), k=2.5)
@@ -149,4 +152,4 @@ def fibula(g):
 
 
 BONES = {"tibia": tibia, "fibula": fibula}
-SETTINGS = {"tibia": {"voxel_mm": 0.7, "triangles": 6500}, "fibula": {"voxel_mm": 0.6, "triangles": 4000}}
+SETTINGS = {"tibia": {"voxel_mm": 0.6, "triangles": 8000}, "fibula": {"voxel_mm": 0.6, "triangles": 5000}}
