@@ -54,7 +54,7 @@ _ankle = [
       (-6.0, 0.0, -26.0), f"{REF} §1 deltoid: posterior colliculus [Campbell14]", "min_x", 6.0),
     _site("tibia", "deltoid_intercollicular", "Deep deltoid origin: intercollicular groove", TC, (0.0, 4.0, -21.0),
       f"{REF} §1 deep deltoid: intercollicular groove + posterior colliculus [GrayGB], [IMAIOS-IC]"),
-    _site("talus", "deltoid_pit", "Deep deltoid insertion: pit on the medial talar body", TC, (-2.0, -10.0, -20.0),
+    _site("talus", "deltoid_pit", "Deep deltoid insertion: pit on the medial talar body", TC, (-1.0, -6.0, -13.0),
       f"{REF} §1 deep deltoid: circular pit below the comma-shaped facet [GrayGB]", "min_z", 6.0),
     _site("talus", "medial_tubercle", "Medial tubercle of the posterior process", TC, (-20.0, -12.0, -10.0),
       f"{REF} §1 sPTTL / dPTTL to the posterior medial talus [Campbell14]", "min_z", 6.0),
@@ -73,10 +73,12 @@ _ankle = [
 
 # talocrural capsule (§1): tibial reflection 10-14 mm above the anterior margin, 4-9 mm above the posterior
 # [Tantigate18]; talar attachment on the neck in front and the posterior margin behind [Pedia]
-for side, dz in (("medial", -10.0), ("middle", 0.0), ("lateral", 7.0)):
+# (the tibial attachments stand over the talar ones, the fibres run along the leg: the lateral one over
+# the neck, which lies medial of the tibia's lateral border)
+for side, dz, dz_tibia in (("medial", -10.0, -10.0), ("middle", 0.0, -4.0), ("lateral", 7.0, 2.0)):
     _ankle += [
-        _site("tibia", f"capsule_anterior_{side}", f"Anterior capsule, tibial attachment ({side})", TC, (20.0, 28.0, dz),
-          f"{REF} §1 capsule: reflection ≈10-14 mm above the anterior tibial margin [Tantigate18]", "max_x", 6.0),
+        _site("tibia", f"capsule_anterior_{side}", f"Anterior capsule, tibial attachment ({side})", TC, (20.0, 31.0, dz_tibia),
+          f"{REF} §1 capsule: reflection ≈10-14 mm above the anterior tibial margin [Tantigate18]"),
         _site("talus", f"capsule_anterior_{side}", f"Anterior capsule, talar neck attachment ({side})", TC, (28.0, 0.0, dz),
           f"{REF} §1 capsule: extends forward onto the talar neck [Pedia]", "max_y", 5.0),
         _site("tibia", f"capsule_posterior_{side}", f"Posterior capsule, tibial attachment ({side})", TC, (-18.0, 24.0, dz),
@@ -181,7 +183,7 @@ for i in range(1, 6):
 
 _tendons = [
     _site("tibia", "achilles_proximal", "Achilles tendon, where it leaves the leg model (back of the tibia, top)", TC,
-      (-18.0, 92.0, -4.0), f"{REF} §6 free Achilles tendon 180.6 ± 25.0 mm from the insertion to the gastrocnemius "
+      (-16.0, 117.0, -4.0), f"{REF} §6 free Achilles tendon 180.6 ± 25.0 mm from the insertion to the gastrocnemius "
       "[Rosso12]; drawn up to the top of the leg model", "max_y", 10.0),
 ]
 

@@ -111,10 +111,10 @@ SITES: tuple[Site, ...] = (
     # talus
     Site("talus", "head", "Head of the talus", "palpable", "joint:talonavicular", (-6.0, 8.0, -4.0),
          f"{MORPH} §2, §8.1 (talar head, TN centre)", "nearest"),
-    Site("talus", "neck_medial", "Neck of the talus (medial)", "palpable", "joint:talonavicular", (-14.0, 6.0, -12.0),
+    Site("talus", "neck_medial", "Neck of the talus (medial)", "palpable", "joint:talonavicular", (-10.0, 7.0, -6.0),
          f"{MORPH} §2 (neck: rough above and medially)", "min_z", 8.0),
-    Site("talus", "neck_dorsal", "Neck of the talus (dorsal)", "palpable", "joint:talonavicular", (-14.0, 12.0, -2.0),
-         f"{MORPH} §2", "max_y", 8.0),
+    Site("talus", "neck_dorsal", "Neck of the talus (dorsal)", "palpable", "joint:talonavicular", (-1.5, 16.5, 7.0),
+         f"{MORPH} §2", "max_y", 4.0),
     Site("talus", "trochlea", "Trochlea (dome) of the talus", "articular", "joint:talocrural", (0.0, 16.0, 0.0),
          f"{MORPH} §2", "max_y", 8.0),
     Site("talus", "lateral_process", "Lateral process of the talus", "palpable", "joint:talocrural", (-3.0, -15.0, 18.0),

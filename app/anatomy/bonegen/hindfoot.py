@@ -34,6 +34,7 @@ DOME_RADIUS_MM = 20.0  # sagittal radius of the trochlea over its groove ([BMRI1
 GROOVE_SLOPE = 0.20  # each slope of the groove rises about 11-13 deg from the chord (depth angle ≈157 deg)
 LATERAL_RISE = 0.035  # the lateral shoulder stands about 1 mm higher than the medial (TLEM)
 FACET_RADIUS_MM = 24.0  # posterior talocalcaneal facet: concave on the talus, convex on the calcaneus
+LATERAL_PROCESS_AB = (-1.0, -13.0)  # (a, b) of the lateral process, the lower apex of the lateral facet
 
 
 class Dome:
@@ -68,6 +69,13 @@ class Dome:
     def lateral_edge(a):
         return 12.6 + 0.17 * a
 
+    def lateral_facet(self, a, b):
+        """c of the talus's lateral (fibular) facet at (a, b): the trochlea's lateral border at the top,
+        concave from above down, its lower apex everted as the lateral process ([Gray268], [KTal])."""
+        apex_b = self.radius(self.groove_c)
+        tt = np.clip((apex_b - b) / (apex_b - LATERAL_PROCESS_AB[1]), 0.0, 1.0)
+        return self.lateral_edge(a) + 6.5 * tt ** 3.5 - 0.6 * np.sin(np.pi * tt)
+
     def surface(self, p, grow=0.0):
         """Distance to the dome's cylinder-like articular surface (negative under it), grown by ``grow``."""
         q = self.q(p)
@@ -92,57 +100,71 @@ def posterior_facet(g):
     return centre, axis, long_axis, top
 
 
+def _smoothstep(x):
+    t = np.clip(x, 0.0, 1.0)
+    return t * t * (3.0 - 2.0 * t)
+
+
 def talus(g):
     D = Dome(g)
     A, TN = g.J["talocrural"], g.J["talonavicular"]
-    body_c = A + np.array([-1.5, -8.5, -0.5])
     neck_dir = unit(TN - (A + np.array([2.0, -3.0, -1.0])))
     head_axes = frame(neck_dir)
     t = np.radians(40.0)  # the head's long axis: lateral end up, about 40 deg from horizontal
     head_axes = np.stack([head_axes[0], np.cos(t) * head_axes[1] - np.sin(t) * head_axes[2],
                           np.cos(t) * head_axes[2] + np.sin(t) * head_axes[1]])
     fc, fk, _fl, ftop = posterior_facet(g)
-    lat_proc = D.to_foot([-1.0, -13.0, 18.0])  # everted lower angle of the lateral facet
-    post_lat = A + np.array([-17.0, -11.0, 3.5])  # lateral (larger) posterior tubercle
-    post_med = A + np.array([-14.5, -12.5, -8.0])  # medial tubercle
-    fhl = A + np.array([-19.0, -12.0, -2.5])  # flexor hallucis longus groove between them
+    # lateral process: the lower, everted angle of the triangular lateral facet ([Gray268])
+    proc_a, proc_b = LATERAL_PROCESS_AB
+    post_lat = D.to_foot([-18.0, -10.5, 4.0])  # lateral (larger) posterior tubercle
+    post_med = D.to_foot([-16.0, -11.5, -7.0])  # medial tubercle
+    fhl = D.to_foot([-21.0, -9.0, -1.8])  # flexor hallucis longus groove between them
 
     def f(p):
         q = D.q(p)
-        a, b = q[:, 0], q[:, 1]
-        # trochlea: a wheel on the talocrural axis, wedge-shaped in plan, the groove on top
-        wheel = smax(D.surface(p), D.sides(p), k=2.5)
-        wheel = smax(wheel, (a - b) * 0.7071 - 13.0, k=4.0)  # no wheel under the neck
-        wheel = smax(wheel, (-a - b) * 0.7071 - 11.0, k=4.0)
-        wheel = smax(wheel, -a * 0.8 - b * 0.2 - 11.5, k=4.0)  # the dome's posterior edge  # nor behind, below the dome's back edge
-        body = ellipsoid(p, body_c, (17.5, 11.5, 14.0))
-        # lateral process: the lower angle of the triangular lateral facet, flaring out
-        process = ellipsoid(p, lat_proc, (7.0, 4.5, 4.0), frame([1.0, 0.0, 0.3], [0.0, 1.0, 0.35]))
-        lateral = capsule(p, D.to_foot([-4.0, 4.0, 11.5]), lat_proc, 3.0, 3.5)
-        tubercles = smin(ellipsoid(p, post_lat, (6.0, 4.5, 5.0)), ellipsoid(p, post_med, (4.5, 4.0, 3.5)), k=2.0)
-        neck = capsule(p, A + np.array([6.0, -4.0, -2.5]), TN - neck_dir * 6.0, 9.0, 8.3)
+        a, b, c = q[:, 0], q[:, 1], q[:, 2]
+        # -- the body: a block whose every face is shaped, its non-articular edges well rounded --
+        top = D.surface(p)  # the trochlea (its groove and higher lateral shoulder in Dome.radius)
+        # medial face: the comma-shaped facet flat under the medial rim, tall (15 mm) in front and
+        # tapering to a tail behind ([KTal], [Gray268]); below it the rough body steps in ~2 mm
+        rim_b = np.sqrt(np.maximum(0.0, DOME_RADIUS_MM ** 2 - a * a))
+        comma_lo = rim_b - (6.0 + 9.5 * _smoothstep((a + 13.0) / 17.0))
+        below = np.maximum(0.0, comma_lo - b)
+        medial = (D.medial_edge(a) + 1.8 * _smoothstep(below / 5.0) + 0.018 * below * below) - c
+        # lateral face: the large triangular facet (Dome.lateral_facet); in front of and behind the
+        # triangle the body falls away (ATFL pit, PTFL groove)
+        face = D.lateral_facet(a, b)
+        bulge = face - D.lateral_edge(a)
+        half = 2.5 + 0.46 * (b - proc_b)
+        outside = _smoothstep((np.abs(a - proc_a) - half) / 8.0)
+        lateral = c - (face - (1.8 + 0.6 * np.maximum(bulge, 0.0)) * outside)
+        # the posterior surface, leaning back below; narrower than the trochlea, rounded into the sides
+        back = (-14.5 - 0.08 * np.maximum(0.0, 12.0 - b) + 0.012 * (c + 1.0) ** 2) - a
+        front = (a - b) * 0.7071 - 8.5  # the dome's front edge (the neck takes over in front)
+        bottom = -19.0 - b
+        body = smax(top, medial, k=1.6)
+        body = smax(body, lateral, k=1.6)
+        body = smax(body, back, k=3.0)
+        body = smax(body, front, k=6.0)
+        body = smax(body, bottom, k=5.0)
+        # posterior process: two tubercles, the lateral larger, the FHL groove between them
+        process = ellipsoid(p, D.to_foot([-14.0, -10.5, -1.5]), (6.0, 6.0, 10.5), D.F)
+        tubercles = smin(ellipsoid(p, post_lat, (4.5, 4.5, 4.5), D.F),
+                         ellipsoid(p, post_med, (3.8, 4.0, 3.5), D.F), k=2.5)
+        tubercles = smin(process, tubercles, k=3.0)
+        # the neck: short, constricted, directed forward, medially and down, its dorsal surface
+        # sweeping from the trochlea's front edge to the head
+        neck = capsule(p, D.to_foot([6.0, 1.5, -3.0]), TN - neck_dir * 7.0 + D.F[1] * 2.5, 9.0, 7.8)
         head = ellipsoid(p, TN, (11.5, 10.3, 14.6), head_axes)
-        d = smin(wheel, body, k=5.0)
-        d = smin(d, lateral, process, k=4.0)
-        d = smin(d, tubercles, k=3.0)
+        d = smin(body, tubercles, k=4.0)
         d = smin(d, neck, k=5.0)
         d = smin(d, head, k=4.0)
-        # keep the trochlea's articular surface clean: nothing above the dome (the neck and head in
-        # front of and below it are left alone)
-        above = np.maximum(np.maximum(-D.surface(p), (a - b) * 0.7071 - 10.0), -b)
+        # keep the trochlea clean: nothing of the neck above the dome
+        above = np.maximum(np.maximum(-top, (a - b) * 0.7071 - 10.0), -b)
         d = smax(d, -above, k=0.8)
-        # the medial facet is only about 15 mm tall ([KTal]): below it the body falls away medially
-        taper = np.maximum(0.0, 5.0 - b) * 0.45 * np.clip((12.0 - a) / 8.0, 0.0, 1.0)
-        below_facet = smax(q[:, 2] - (D.medial_edge(a) + taper), a - 12.0, k=4.0)
-        d = smax(d, -below_facet, k=3.0)
-        # the lateral facet is a triangle, its apex down on the lateral process ([Gray268])
-        outside_triangle = smax((D.lateral_edge(a) - 2.5) - q[:, 2],
-                                -(np.abs(a + 1.0) - 0.45 * (b + 13.0) - 4.0) * 0.9, k=2.0)
-        d = smax(d, -outside_triangle, k=3.0)
-        # FHL groove between the posterior tubercles
-        d = ssub(d, capsule(p, fhl + [1.5, 7.0, 0.0], fhl + [-1.0, -8.0, 0.0], 2.4), k=1.2)
-        # the medial face: the comma-shaped facet above, the deltoid pit below its tail
-        d = ssub(d, ellipsoid(p, D.to_foot([-3.0, -11.0, -16.5]), (5.0, 4.0, 3.0)), k=1.5)
+        d = ssub(d, capsule(p, fhl + D.F[1] * 8.0 + D.F[0] * 1.0, fhl - D.F[1] * 9.0 - D.F[0] * 0.5, 2.6), k=1.5)
+        # the pit for the deep deltoid below the tail of the medial facet
+        d = ssub(d, ellipsoid(p, D.to_foot([-2.0, -6.0, -9.5]), (4.0, 3.5, 2.5), D.F), k=2.0)
         # under-surface: the deeply concave posterior calcaneal facet, the sulcus tali in front
         cup = cylinder(p, fc - fk * 14.0, fc + fk * 12.0, FACET_RADIUS_MM)
         d = ssub(d, cup, k=1.5)

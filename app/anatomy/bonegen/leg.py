@@ -27,6 +27,9 @@ from app.anatomy.bonegen.hindfoot import Dome
 from app.anatomy.bonegen.sdf import capsule, ellipsoid, halfspace, smax, smin, ssub
 
 CUT_ABOVE_DOME_MM = 100.0  # the shafts are cut this far above the dome's apex
+#: the tibia's notch and the fibula's facet stand this far off their partners: a little more than the
+#: carve's joint space, so that the carve leaves these designed surfaces alone
+SPACE_MM = GAP_MM + 1.0
 
 
 def _flat(p, D, centre_abc, radii):
@@ -34,41 +37,79 @@ def _flat(p, D, centre_abc, radii):
     return ellipsoid(p, D.to_foot(centre_abc), radii, D.F)
 
 
+def _smooth(x):
+    t = np.clip(x, 0.0, 1.0)
+    return t * t * (3.0 - 2.0 * t)
+
+
+def _lerp(x0, x1, t):
+    return x0 + (x1 - x0) * t
+
+
+def _section(a, c, ha, hc, r):
+    """Distance (in the a-c plane) to a rounded rectangle of half sizes ha, hc and corner radius r:
+    a lofted section, its half sizes changing with the height."""
+    r = np.minimum(r, np.minimum(ha, hc) - 0.1)
+    qa, qc = np.abs(a) - ha + r, np.abs(c) - hc + r
+    return np.hypot(np.maximum(qa, 0.0), np.maximum(qc, 0.0)) + np.minimum(np.maximum(qa, qc), 0.0) - r
+
+
+def _lean(D):
+    """(da, 1, dc): moving 1 mm up in b, how far a and c move to stay on a foot-vertical line (the
+    shafts stand vertical in the foot frame while the dome frame leans with the oblique axis)."""
+    v = D.F @ np.array([0.0, 1.0, 0.0])
+    return v / v[1]
+
+
 def tibia(g):
     D = Dome(g)
     A = D.A
     apex_b = D.radius(D.groove_c)  # height of the dome's apex above the axis (b)
     top_y = A[1] + apex_b + CUT_ABOVE_DOME_MM
+    fib = fibula(g)
+    lean = _lean(D)
 
     def f(p):
         q = D.q(p)
         a, b, c = q[:, 0], q[:, 1], q[:, 2]
-        # the shafts stand vertical in the foot frame (the dome frame leans with the oblique axis)
-        s0 = D.to_foot([-2.0, apex_b + 30.0, -3.0])
-        shaft = capsule(p, s0, s0 + [-2.0, 110.0, -1.0], 13.5, 12.5)
-        flare = ellipsoid(p, D.to_foot([-1.0, apex_b + 13.0, -2.5]), (20.0, 16.0, 22.5), D.F)
-        # the plafond block: from the lips (posterior lower) up into the metaphysis, wider in front
-        # (a flattened dome over the trochlea, its lower rim the lips, the posterior one lower)
-        block = ellipsoid(p, D.to_foot([-1.0, apex_b + 7.0, -2.0]), (21.0, 13.0, 21.0), D.F)
-        block = smin(block, ellipsoid(p, D.to_foot([-12.0, apex_b + 4.0, -2.0]), (9.0, 9.0, 17.0), D.F), k=4.0)
-        # medial malleolus: anterior (larger, lower) and posterior colliculi, flattened side to side
-        mm_c = D.medial_edge(0.0) - GAP_MM - 7.0
-        ant_coll = _flat(p, D, [3.5, apex_b - 7.0, mm_c + 0.5], (8.5, 9.5, 6.8))
-        post_coll = _flat(p, D, [-6.5, apex_b - 3.5, mm_c], (6.5, 8.0, 6.2))
-        mm_root = _flat(p, D, [-1.0, apex_b + 3.0, mm_c + 1.0], (13.0, 9.0, 7.5))
-        d = smin(shaft, flare, k=8.0)
-        d = smin(d, block, k=6.0)
-        # its lateral (articular) face flat against the talus's medial facet, one joint space away
-        mm = smax(smin(mm_root, ant_coll, post_coll, k=4.0), c - (D.medial_edge(a) - GAP_MM), k=1.0)
-        d = smin(d, mm, k=3.0)
+        # shaft to metaphysis, lofted: about 46 (ML) x 40 (AP) mm just above the joint, 28 x 29 mm
+        # 30 mm higher (TLEM); the shaft a rounded triangle, its anterior border (crest) fading out
+        # into the broad front of the metaphysis
+        w = (1.0 - np.clip((b - (apex_b + 2.0)) / 58.0, 0.0, 1.0)) ** 2.2  # a trumpet: 1 at the joint
+        x = apex_b + 2.0 - b  # toward the joint the rim draws in a little (lips), without a crease
+        rim = 0.5 * (x + np.sqrt(x * x + 25.0))
+        ha, hc = 12.5 + 7.0 * w - 0.25 * rim, 13.0 + 10.5 * w - 0.15 * rim
+        a0 = -1.5 + 0.5 * w + lean[0] * (b - apex_b)
+        c0 = -2.5 - 3.0 * w - 0.15 * rim + lean[2] * (b - apex_b)  # the medial wall runs on down
+        sec = _section(a - a0, c - c0, ha, hc, np.minimum(ha, hc) * 0.7)
+        crest_off = 0.6 * ha + 0.5 + 20.0 * w
+        sec = smax(sec, (a - a0) * 0.6 - (c - c0 + 2.0) * 0.8 - crest_off, k=4.0)  # medial surface
+        sec = smax(sec, (a - a0) * 0.6 + (c - c0 + 2.0) * 0.8 - crest_off - 1.5, k=5.0)  # lateral surface
+        # the plafond's rim: the posterior lip hangs lower (≈5 mm below the apex) than the anterior (≈3)
+        lips = (apex_b - 5.5 + 0.07 * a) - b
+        # medial malleolus: the metaphysis's medial part carried on down, a pyramid flattened from
+        # without inward ([Gray-MM]): its medial face the shaft's medial surface drawing in to the tip,
+        # its articular (lateral) face flat against the talus's comma-shaped facet; its borders
+        # converge downward, the larger anterior colliculus reaching lowest, the posterior one
+        # shorter, the intercollicular groove between ([IMAIOS-IC], TLEM)
+        c_in = D.medial_edge(a) - GAP_MM
+        a_ant = 4.0 + 0.75 * np.maximum(b - 4.0, 0.0)
+        a_post = -6.0 - 0.9 * np.maximum(b - 6.0, 0.0)
+        thick = 8.0 + 6.5 * _smooth((b - 4.0) / 14.0)
+        tip = smin(4.0 + 0.07 * (a - 3.0) ** 2, 7.5 + 0.15 * (a + 7.0) ** 2, k=1.0)
+        mm = smax(c_in - thick - c, a - a_ant, k=3.0)
+        mm = smax(mm, a_post - a, k=3.0)
+        mm = smax(mm, (tip - b) * 0.8, k=2.5)
+        mm = smax(mm, c - c_in, k=1.0)  # its flat articular face
+        d = smax(sec * 0.9, smin(lips, mm, k=4.0), k=4.0)
         # the vault: the trochlea (between its borders) grown by the joint space
         d = smax(d, -np.maximum(D.surface(p, grow=GAP_MM), D.sides(p, grow=GAP_MM)), k=1.0)
-        # groove for tibialis posterior behind the malleolus
-        d = ssub(d, capsule(p, D.to_foot([-14.5, apex_b - 8.0, mm_c - 2.5]),
-                            D.to_foot([-14.0, apex_b + 22.0, mm_c - 1.0]), 3.2), k=1.5)
-        # fibular notch: the lateral side cupping the fibula
-        d = ssub(d, capsule(p, D.to_foot([-5.0, apex_b - 2.0, D.lateral_edge(-5.0) + 11.5]),
-                            D.to_foot([-7.0, apex_b + 45.0, 24.0]), 7.0, 6.0), k=3.0)
+        # groove for tibialis posterior on the back of the malleolus
+        d = ssub(d, capsule(p, D.to_foot([-10.5, 8.0, -26.0]), D.to_foot([-21.0, apex_b + 10.0, -23.0]), 4.0), k=2.5)
+        # no fin of plafond beyond the trochlea's lateral border: the fibula takes over there
+        d = ssub(d, np.maximum(D.lateral_edge(a) + GAP_MM - c, b - (apex_b - 1.0)), k=2.0)
+        # fibular notch: the lateral side cupping the fibula, one joint space away
+        d = ssub(d, fib(p) - SPACE_MM, k=2.0)
         # square cut of the shaft
         return smax(d, halfspace(p, (0.0, top_y, 0.0), (0.0, 1.0, 0.0)), k=3.0)
     return f
@@ -79,33 +120,36 @@ def fibula(g):
     A = D.A
     apex_b = D.radius(D.groove_c)
     top_y = A[1] + apex_b + CUT_ABOVE_DOME_MM
-    lat_c = D.lateral_edge(-3.0)
+    lean = _lean(D)
+    tip_b = -1.0  # the tip ≈24 mm below the plafond apex in the foot's vertical (TLEM)
 
     def f(p):
         q = D.q(p)
         a, b, c = q[:, 0], q[:, 1], q[:, 2]
-        # lateral malleolus: a flattened pyramid, broad at the plafond, tapering to its tip
-        upper = _flat(p, D, [-4.0, apex_b - 1.0, lat_c + 9.0], (12.0, 12.0, 8.5))
-        lower = capsule(p, D.to_foot([-5.0, apex_b - 5.0, lat_c + 8.5]), D.to_foot([-9.5, apex_b - 15.5, lat_c + 9.5]),
-                        8.0, 5.0)
-        s0 = D.to_foot([-4.0, apex_b + 8.0, lat_c + 10.0])
-        shaft = capsule(p, s0, s0 + [-5.0, 120.0, 0.5], 7.5, 6.0)
-        d = smin(upper, lower, k=5.0)
-        d = smin(d, shaft, k=6.0)
-        # flatten side to side: medial (articular) face on the talus's lateral facet, sloping out below
-        # (only at the malleolus: above the plafond the shaft stays a round rod)
-        malleolus_zone = (apex_b + 6.0) - b
-        med_face = (D.lateral_edge(a) + GAP_MM - 0.5 + np.maximum(0.0, apex_b - 4.0 - b) * 0.22) - c
-        d = smax(d, np.minimum(med_face, malleolus_zone), k=1.5)
-        lat_face = c - (lat_c + 17.0 - np.maximum(0.0, apex_b - b) * 0.12)
-        d = smax(d, np.minimum(lat_face, malleolus_zone), k=3.0)  # lateral face
-        # malleolar fossa behind the facet, peroneal groove on the back
-        d = ssub(d, ellipsoid(p, D.to_foot([-12.5, apex_b - 14.0, lat_c + 2.5]), (4.0, 6.0, 3.0), D.F), k=1.5)
-        d = ssub(d, capsule(p, D.to_foot([-18.0, apex_b - 22.0, lat_c + 10.0]),
-                            D.to_foot([-16.0, apex_b + 10.0, lat_c + 10.5]), 3.2), k=1.5)
+        # lateral malleolus, lofted: AP 25 x ML 19 mm at the plafond, 16 x 11 mm 20 mm lower, tapering to
+        # a rounded tip; above the plafond the shaft, 14 x 8 mm (TLEM)
+        s = np.clip((b - tip_b) / (apex_b - tip_b), 0.0, 1.0)
+        s2 = _smooth((b - apex_b) / 45.0)
+        cap = np.maximum(1.0 - (1.0 - s) ** 2, 0.0) ** 0.45  # the blunt, rounded tip
+        ha = np.where(b < apex_b, 0.2 + 12.3 * s ** 0.5, _lerp(12.5, 7.0, s2))  # pyramidal in side view
+        hc = np.where(b < apex_b, 0.2 + 8.8 * cap, _lerp(9.0, 4.5, s2))
+        # its posterior border nearly straight, the anterior border sloping back down to the tip
+        a0 = np.where(b < apex_b, -14.0 + 5.0 * (1.0 - s) ** 1.5 + ha, _lerp(-1.5, -6.0, s2))
+        # its medial face is the facet on the talus's triangular lateral facet, one joint space off
+        face = D.lateral_facet(a0, np.minimum(b, apex_b)) + SPACE_MM - 0.7
+        c0 = np.where(b < apex_b, face + hc, _lerp(face + hc, 19.0, s2) + lean[2] * (b - apex_b))
+        a0 = a0 + lean[0] * np.maximum(b - apex_b, 0.0)
+        d = _section(a - a0, c - c0, ha, hc, np.minimum(ha, hc) * 0.95) * 0.7
+        d = smax(d, (tip_b - b), k=2.0)
+        # the flat facet itself: the medial face follows the talus's facet at every a
+        fz = (D.lateral_facet(a, b) + SPACE_MM - 0.7) - c
+        d = smax(d, fz - 20.0 * _smooth((b - (apex_b - 2.0)) / 18.0), k=1.5)
+        # malleolar fossa behind the facet, low; the peroneal groove down the back
+        d = ssub(d, _flat(p, D, [-12.0, 2.5, D.lateral_facet(-12.0, 2.5) + SPACE_MM + 1.0], (4.0, 6.0, 3.0)), k=1.5)
+        d = ssub(d, capsule(p, D.to_foot([-17.5, tip_b + 6.0, 22.5]), D.to_foot([-19.5, apex_b + 12.0, 24.5]), 4.5), k=2.5)
         return smax(d, halfspace(p, (0.0, top_y, 0.0), (0.0, 1.0, 0.0)), k=1.5)
     return f
 
 
 BONES = {"tibia": tibia, "fibula": fibula}
-SETTINGS = {"tibia": {"voxel_mm": 0.7, "triangles": 6500}, "fibula": {"voxel_mm": 0.6, "triangles": 4000}}
+SETTINGS = {"tibia": {"voxel_mm": 0.6, "triangles": 8000}, "fibula": {"voxel_mm": 0.6, "triangles": 5000}}
