@@ -7,9 +7,14 @@ layout was spaced for. Three parts, blended with fillets:
 
 - base, with its characteristic outline ([Gray-MT], [Frazer-MT], GM): MT1 kidney-shaped (convex
   medially, hollow laterally) and the widest, 24 W x 32 H mm (GM 23.7 x 31.6); MT2 long, broad above
-  and narrow below (it sits in the mortise between the medial and lateral cuneiforms); MT3
-  triangular; MT4 quadrilateral; MT5 triangular, with the styloid tuberosity projecting proximally
-  and laterally (its tip about 4 mm behind the TMT5 centre and lateral to the cuboid, GM).
+  and narrow below (it sits in the mortise beside the medial cuneiform); MT3 triangular; MT4 an
+  oblique quadrilateral; MT5 triangular, with the styloid tuberosity a rounded spur projecting
+  proximally and laterally beside the cuboid (its tip behind the TMT5 centre, GM 75, 13, 31, §8.1).
+  The lesser bases are solid blocks bounded by the planes they share with their neighbours (a joint
+  space apart, so the carving trims them little): these planes tilt more and more laterally, which
+  makes the bases wedges of the transverse arch, base dorsal. Each base is about 19, 17, 15 and 16 mm
+  high (MT2-MT5) and flares smoothly from its shaft (every wall turns in towards the shaft beyond the
+  articular part).
 - shaft: triangular-prismatic, narrowing to a plantar border, bowed so that its dorsal aspect is
   convex and its plantar aspect concave along its length ([TopDoc], [anatApp-MT]); MT1 the thickest
   (13.7 ± 1.0 mm, [Patil17]).
@@ -26,15 +31,24 @@ from __future__ import annotations
 import numpy as np
 
 from app.anatomy.bonegen import dims
-from app.anatomy.bonegen.sdf import capsule, ellipsoid, frame, halfspace, smax, smin, ssub, wedge
+from app.anatomy.bonegen.sdf import capsule, ellipsoid, frame, halfspace, smax, smin, ssub, unit
 
 #: Shaft half-width and half-height at the base end and at the neck (mm), and its dorsal bow (mm).
 SHAFT = {1: (7.0, 8.0, 6.2, 6.8, 1.5), 2: (5.0, 6.2, 4.1, 5.0, 1.5), 3: (4.8, 5.9, 3.9, 4.8, 1.4),
          4: (4.6, 5.6, 3.8, 4.6, 1.2), 5: (5.0, 4.8, 4.1, 4.3, 1.0)}
-#: Lesser bases: (half length along the ray, half height, half width, taper of the width from top to
-#: bottom (0 a rectangle, 1 a point below), lift of its centre above the ray mm).
-BASE = {2: (7.0, 10.0, 6.0, 0.55, 0.5), 3: (6.5, 9.0, 6.0, 0.65, 0.5), 4: (6.0, 7.8, 5.6, 0.2, 0.0),
-        5: (6.0, 7.2, 6.8, 0.5, -0.5)}
+#: Lesser bases: (half length along the ray, half height, lift of its centre above the ray, taper of its
+#: faces towards the shaft (mm of recession per mm along the ray)) mm.
+BASE = {2: (7.5, 9.8, 0.5, 0.22), 3: (7.0, 8.8, 0.3, 0.22), 4: (6.5, 7.8, 0.0, 0.22), 5: (6.5, 7.0, -0.5, 0.2)}
+#: The planes between neighbouring bases (MT1|MT2 ... MT4|MT5), each containing the mean direction of
+#: the two rays: (tilt of its normal below the lateral direction, deg; where it lies between the two
+#: ray axes, 0 at the medial one, 1 at the lateral). Tilting the planes more and more laterally makes the
+#: bases wedges with their base dorsal (the transverse arch): MT2 broad above and narrow below, MT3
+#: triangular, MT4 an oblique quadrilateral ([Gray-MT], §6).
+MT_SIDES = {1: (-12.0, 0.64), 2: (12.0, 0.5), 3: (22.0, 0.5), 4: (30.0, 0.52)}
+TUBEROSITY_TIP = (73.0, 13.5, 31.5)  # GM styloid tip (75, 13, 31, §8.1), a little behind the TMT5 centre
+#: the cuboid's lateral border (midfoot.cuboid): the tuberosity reaches back beside it
+CUBOID_LATERAL = (np.array([65.0, 30.0, 28.0]), unit([0.25, 0.15, 1.0]))
+BASE_GAP_MM = dims.GAP_MM + 0.7  # between bases: the joint space and room for the scissoring's shear
 #: Sesamoids: semi-axes (along the ray, vertical, transverse) and lateral offset from the crista (mm).
 SESAMOID = {"medial": ((6.0, 3.4, 4.5), -5.6), "lateral": ((5.0, 3.2, 4.0), 5.4)}
 SESAMOID_BACK_MM = 3.0  # sesamoid centres lie this far proximal of the MTP centre, under the head
@@ -60,6 +74,66 @@ def _shaft(q, length, shaft):
     return np.maximum(radial, axial)
 
 
+def mt_side(g, i):
+    """(point, unit normal pointing laterally) of the plane between the bases of MT i and MT i+1."""
+    Ta, _, ua = g.ray(i)
+    Tb, _, ub = g.ray(i + 1)
+    ax = frame(ua + ub)
+    tilt, share = MT_SIDES[i]
+    t = np.radians(tilt)
+    n = np.cos(t) * ax[2] - np.sin(t) * ax[1]
+    return Ta + n * ((Tb - Ta) @ n) * share, n
+
+
+def _tapered(point, normal, u, taper):
+    """A face of the base through ``point`` (on its proximal face), turned so that it recedes towards
+    the shaft by ``taper`` mm per mm along the ray: the base flares from the shaft."""
+    return point, unit(normal + taper * u)
+
+
+def _planes(p, faces, k):
+    out = halfspace(p, *faces[0])
+    for point, normal in faces[1:]:
+        out = smax(out, halfspace(p, point, normal), k=k)
+    return out
+
+
+def _lesser_base(p, g, i, face, axes, u):
+    """The base of MT2-5: a block bounded by its proximal articular face, the planes it shares with its
+    neighbours (a joint space apart) and its dorsal and plantar surfaces, all tapering into the shaft."""
+    from app.anatomy.bonegen.midfoot import C1_C2, C2_C3, C3_CUB, _side
+
+    hl, hh, lift, taper = BASE[i]
+    up = axes[1]
+    c = face + up * lift
+    gap = BASE_GAP_MM
+    sides = []
+    if i > 1:
+        pt, n = mt_side(g, i - 1)
+        sides.append((pt + n * gap / 2, -n))
+    if i < 5:
+        pt, n = mt_side(g, i)
+        sides.append((pt - n * gap / 2, n))
+    else:  # MT5's free lateral side, facing up and out (the tuberosity is added below)
+        sides.append((c + axes[2] * 5.5, unit(axes[2] + 0.45 * up)))
+    walls = [(pt - u * ((pt - face) @ u), n) for pt, n in sides] + [(c + up * hh, up), (c - up * hh, -up)]
+    d = _planes(p, [_tapered(pt, n, u, taper) for pt, n in walls], k=4.0)
+    # beyond the articular part every wall turns in steeply and smoothly: the base narrows into the shaft
+    for pt, n in walls:
+        d = smax(d, halfspace(p, *_tapered(pt + u * (0.9 * hl), n, u, 0.6)), k=6.0)
+    # the mortise: MT2 lateral of C1 (C3 ends behind it here), MT3 lateral of C2, MT4 lateral of C3
+    # (its facet for MT4)
+    mortise = {2: [_side(*C1_C2, -1, dims.GAP_MM + 1.0)],
+               3: [_side(*C2_C3, -1, dims.GAP_MM + 1.0)], 4: [_side(*C3_CUB, -1, dims.GAP_MM + 1.0)]}
+    # what keeps the shaft's first millimetres inside the base: its neighbours' planes and the mortise
+    keep = None
+    for pt, n in [(pt - u * ((pt - face) @ u), n) for pt, n in sides[: 2 if i < 5 else 1]] + mortise.get(i, []):
+        h = halfspace(p, pt, n)
+        keep = h if keep is None else smax(keep, h, k=2.0)
+    # (only near the base: distally the shaft follows its own ray)
+    return smax(d, keep, k=2.0), smin(keep, halfspace(p, face + u * (2 * hl), -u), k=3.0)
+
+
 def metatarsal(i):
     def make(g):
         T, M, u = g.ray(i)
@@ -67,7 +141,9 @@ def metatarsal(i):
         up, lat = axes[1], axes[2]
         rh, hw = dims.MT_HEAD[i]
         face = T + u * dims.GAP_MM / 2  # proximal face of the base
-        base_end = 13.0 if i == 1 else 2 * BASE[i][0] - 1.0
+        if i == 5:  # MT5's face matches the cuboid's facet, turned out (midfoot.cuboid)
+            n5 = unit(u + np.array([0.0, 0.0, 0.8]))
+        base_end = 13.0 if i == 1 else 6.0  # the lesser shafts start inside their bases (no neck between)
         neck = np.linalg.norm(M - face) - rh * 0.7
         shaft = SHAFT[i]
 
@@ -75,20 +151,27 @@ def metatarsal(i):
             q = _local(p, face, axes)
             shaft_d = _shaft(q - np.array([base_end - 4.0, 0.0, 0.0]), neck - base_end + 4.0, shaft)
             if i == 1:
-                # kidney-shaped base, 24 W x 32 H mm: convex medially, hollowed laterally
-                base = ellipsoid(p, face + u * 2.5 + up * 0.5, (12.5, 16.0, 12.0), axes)
-                base = ssub(base, ellipsoid(p, face + u * 3.0 + up * 1.0 + lat * 13.5, (11.0, 6.5, 3.5), axes), k=2.5)
+                # kidney-shaped base, 24 W x 32 H mm: convex medially, hollowed laterally, kept a joint
+                # space medial of MT2's base
+                base = ellipsoid(p, face + u * 2.5 + up * 0.5 - lat * 2.0, (12.5, 16.0, 12.0), axes)
+                base = ssub(base, ellipsoid(p, face + u * 3.0 + up * 1.0 + lat * 11.0, (11.0, 6.0, 3.5), axes), k=2.5)
+                pt, n = mt_side(g, 1)
+                base = smax(base, halfspace(p, pt - n * BASE_GAP_MM / 2, n), k=3.0)
+                base = smax(base, halfspace(p, face, -u), k=1.0)  # the articular face
             else:
-                hl, hh, hwb, taper, lift = BASE[i]
-                base = wedge(p, face + u * hl + up * lift, (hl, hh, hwb), axes, r=2.2, taper_z=-taper)
-                # round the base's distal end down into the shaft (a flare, not a block on a rod)
-                base = smax(base, ellipsoid(p, face + up * lift, (2 * hl + 1.5, hh * 1.3, hwb * 1.4), axes), k=2.0)
-            base = smax(base, halfspace(p, face, -u), k=1.0)  # the articular face
+                base, keep = _lesser_base(p, g, i, face, axes, u)
+                shaft_d = smax(shaft_d, keep, k=2.0)
             # lesser heads a little narrower than dims.MT_HEAD so neighbours keep a joint space in scissoring
             hw_ = hw if i == 1 else hw * 0.9
             head = ellipsoid(p, M, (rh, rh * 1.05, hw_), axes)
             condyles = ellipsoid(p, M - u * 1.5 - up * rh * 0.3, (rh * 0.85, rh * 0.85, hw_ * (1.12 if i == 1 else 1.05)), axes)
             d = smin(base, shaft_d, k=6.0)
+            if i > 1:  # the blend's fillet too stays a joint space from the neighbouring bases
+                d = smax(d, keep, k=1.5)
+            if i == 5:  # the articular face (MT5's turned out with the cuboid's facet)
+                d = smax(d, halfspace(p, T + n5 * dims.GAP_MM / 2, -n5), k=1.5)
+            elif i > 1:
+                d = smax(d, halfspace(p, face, -u), k=1.5)
             d = smin(d, head, condyles, k=3.0)
             if i == 1:
                 # two plantar grooves for the sesamoids, the crista between them
@@ -96,9 +179,18 @@ def metatarsal(i):
                     s = M - u * SESAMOID_BACK_MM - up * (rh + 2.2) + lat * dz
                     d = ssub(d, capsule(p, s - u * 6.0, s + u * 3.0, radii[2] + 0.3), k=1.5)
             if i == 5:
-                # styloid tuberosity: a blunt cone from the lateral side of the base, pointing back and out
-                tip = g.gm(70.0, 16.0, 30.0)
-                d = smin(d, capsule(p, face + u * 7.0 + lat * 4.0 - up * 2.0, tip, 5.8, 3.6), k=3.0)
+                # styloid tuberosity: a rounded spur from the plantar-lateral side of the base, reaching
+                # back and out beside the cuboid to its tip (GM, about 4 mm behind the TMT5 centre)
+                tip = g.gm(*TUBEROSITY_TIP)
+                root = face + u * 6.0 + lat * 4.0 - up * 2.5
+                along = unit(tip - root)
+                L = np.linalg.norm(tip - root)
+                tub = ellipsoid(p, root + along * (L - 5.0) * 0.55, ((L + 5.0) * 0.55, 5.5, 6.0), frame(along, up))
+                # clear of the cuboid: behind the articular face only lateral of the cuboid's lateral border
+                behind = halfspace(p, T + n5 * (dims.GAP_MM / 2 + 0.5), -n5)
+                beside = -halfspace(p, CUBOID_LATERAL[0] + CUBOID_LATERAL[1] * (dims.GAP_MM + 1.0), CUBOID_LATERAL[1])
+                tub = smax(tub, smin(behind, beside, k=2.0), k=2.0)
+                d = smin(d, tub, k=4.0)
             return d
         return f
     return make
