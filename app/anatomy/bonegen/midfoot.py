@@ -176,7 +176,7 @@ def medial_cuneiform(g):
         (np.array([0.0, 40.0, -32.0]), unit([0.0, 0.2, -1.0])),  # medial face (subcutaneous)
         _side(*C1_C2, +1, GAP_MM),
         _sloped((72.0, 57.5), (98.0, 48.5), +1),  # thin dorsal edge
-        _sloped((72.0, 37.0), (98.0, 16.5), -1),  # broad plantar base, lowest in front (about 17 mm)
+        _sloped((72.0, 36.0), (98.0, 14.0), -1),  # broad plantar base, lowest in front (about 18 mm)
         free=("medial", "dorsal", "plantar"), hollow={"medial": -1.5})  # the medial face a little convex
     # the dorsomedial edge bevelled: the thin dorsal edge ([Frazer-Cun], §5)
     bevel = (np.array([85.0, 49.0, -27.5]), unit([0.0, 1.0, -1.1]))
