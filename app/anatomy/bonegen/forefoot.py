@@ -134,6 +134,71 @@ def _lesser_base(p, g, i, face, axes, u):
     return smax(d, keep, k=2.0), smin(keep, halfspace(p, face + u * (2 * hl), -u), k=3.0)
 
 
+#: Heads (GM W x H, §6): MT1 24.8 x 28.5, MT2 13.7 x 16.4, MT3 12.8 x 15.9, MT4 11.6 x 14.7, MT5 14.8 x 14.3.
+#: The articular surface is the sphere (MT1) or ellipsoid (lesser, narrowed 10 % so that neighbours keep a
+#: joint space in the scissoring) about the MTP centre that the proximal phalanx cups; behind and below it
+#: the non-articular block: (dorsal top, plantar bottom, half width) as fractions of dims.MT_HEAD radius
+#: (MT1) or of (radius, radius, half width) (lesser).
+HEAD_BLOCK = {1: (0.70, 1.30, 1.00), 2: (0.72, 1.12, 0.93), 3: (0.72, 1.12, 0.93), 4: (0.72, 1.10, 0.93),
+              5: (0.75, 1.05, 0.95)}
+
+
+def _head(p, M, axes, i):
+    """The metatarsal head about the MTP centre M: its distal articular surface (the sphere or ellipsoid
+    the proximal phalanx rides on, unchanged) on a squarish block that is flat-sided, reaches further
+    plantarward (the plantar condyles: the articular surface extends plantarly) and narrows smoothly
+    into the neck behind. MT1: broad and squarish, two plantar sesamoid grooves and the crista between
+    them; lesser heads taller than wide with a small dorsal tubercle and a pit on each side for the
+    collateral ligaments ([Frazer-MT], [Yosh88], [Gray-MT], GM; §6)."""
+    rh, hw = dims.MT_HEAD[i]
+    hw_ = hw if i == 1 else hw * 0.9
+    q = (p - M) @ axes.T
+    x, y, z = q[:, 0], q[:, 1], q[:, 2]
+    top, bottom, half = HEAD_BLOCK[i]
+    top, bottom = top * rh, bottom * rh
+    half = half * (rh if i == 1 else hw_)
+    if i == 1:
+        # the sphere the phalanx rides on, with flattened sides and a flattened dorsal crown: squarish
+        art = smax(np.linalg.norm(q, axis=1) - rh, np.abs(z) - (rh - 1.5), k=3.0)
+        art = smax(art, y - 0.86 * rh, k=4.0)
+    else:
+        art = ellipsoid(p, M, (rh, rh * 1.05, hw_), axes)
+    # the block: distal face just behind the centre (the articular surface stands out in front of it),
+    # flat sides, dorsal and plantar faces; all walls recede towards the neck behind x0
+    x1, x0 = -0.5, -0.35 * rh
+    r = 0.4 * min(half, rh)  # rounding of its edges
+    walls = [(np.array([0.0, 0.0, 1.0]), half), (np.array([0.0, 0.0, -1.0]), half),
+             (np.array([0.0, 1.0, 0.0]), top), (np.array([0.0, -1.0, 0.0]), bottom)]
+    blk = x - x1
+    for n, off in walls:
+        wall = q @ n - off
+        # the neck: behind x0 the wall recedes 0.55 mm per mm
+        nt = unit(n - 0.55 * np.array([1.0, 0.0, 0.0]))
+        recede = (q - (n * off + np.array([x0, 0.0, 0.0]))) @ nt
+        blk = smax(blk, smax(wall, recede, k=r), k=r)
+    if i == 1:  # the plantar-medial and plantar-lateral edges bevelled (the sesamoids lie beside them)
+        for s in (1.0, -1.0):
+            blk = smax(blk, (-y + s * z) / np.sqrt(2.0) - ((bottom + half) / np.sqrt(2.0) - 2.0), k=r)
+    d = smin(art, blk, k=4.0 if i == 1 else 2.5)
+    # flattened sides: the articular ellipsoid too is trimmed to the block's width
+    d = smax(d, np.abs(z) - half, k=2.0)
+    if i == 1:
+        # two plantar grooves for the sesamoids, the crista between them
+        for (radii, dz) in SESAMOID.values():
+            s = M - axes[0] * SESAMOID_BACK_MM - axes[1] * (rh + 2.2) + axes[2] * dz
+            d = ssub(d, capsule(p, s - axes[0] * 7.0, s + axes[0] * 4.0, radii[2] + 0.4), k=1.5)
+    else:
+        for s in (1.0, -1.0):
+            # dorsal tubercle and, distal-plantar of it, the pit for the collateral ligament
+            tub = ellipsoid(p, M + axes @ np.array([-0.45 * rh, 0.45 * rh, s * (half - 1.6)]), (2.4, 1.8, 1.4), axes)
+            d = smin(d, tub, k=1.2)
+            d = ssub(d, ellipsoid(p, M + axes @ np.array([-0.05 * rh, 0.0, s * (half + 0.6)]), (2.0, 2.0, 1.3), axes), k=1.0)
+        # the shallow groove between the two plantar condyles (the plantar plate, the flexor tendons)
+        g0 = M + axes @ np.array([0.0, -bottom - 0.9, 0.0])
+        d = ssub(d, capsule(p, g0 - axes[0] * 8.0, g0 + axes[0] * 2.0, 1.5), k=1.0)
+    return d
+
+
 def metatarsal(i):
     def make(g):
         T, M, u = g.ray(i)
@@ -161,10 +226,6 @@ def metatarsal(i):
             else:
                 base, keep = _lesser_base(p, g, i, face, axes, u)
                 shaft_d = smax(shaft_d, keep, k=2.0)
-            # lesser heads a little narrower than dims.MT_HEAD so neighbours keep a joint space in scissoring
-            hw_ = hw if i == 1 else hw * 0.9
-            head = ellipsoid(p, M, (rh, rh * 1.05, hw_), axes)
-            condyles = ellipsoid(p, M - u * 1.5 - up * rh * 0.3, (rh * 0.85, rh * 0.85, hw_ * (1.12 if i == 1 else 1.05)), axes)
             d = smin(base, shaft_d, k=6.0)
             if i > 1:  # the blend's fillet too stays a joint space from the neighbouring bases
                 d = smax(d, keep, k=1.5)
@@ -172,12 +233,7 @@ def metatarsal(i):
                 d = smax(d, halfspace(p, T + n5 * dims.GAP_MM / 2, -n5), k=1.5)
             elif i > 1:
                 d = smax(d, halfspace(p, face, -u), k=1.5)
-            d = smin(d, head, condyles, k=3.0)
-            if i == 1:
-                # two plantar grooves for the sesamoids, the crista between them
-                for (radii, dz) in SESAMOID.values():
-                    s = M - u * SESAMOID_BACK_MM - up * (rh + 2.2) + lat * dz
-                    d = ssub(d, capsule(p, s - u * 6.0, s + u * 3.0, radii[2] + 0.3), k=1.5)
+            d = smin(d, _head(p, M, axes, i), k=3.0)
             if i == 5:
                 # styloid tuberosity: a rounded spur from the plantar-lateral side of the base, reaching
                 # back and out beside the cuboid to its tip (GM, about 4 mm behind the TMT5 centre)
