@@ -139,7 +139,7 @@ def _lesser_base(p, g, i, face, axes, u):
 #: joint space in the scissoring) about the MTP centre that the proximal phalanx cups; behind and below it
 #: the non-articular block: (dorsal top, plantar bottom, half width) as fractions of dims.MT_HEAD radius
 #: (MT1) or of (radius, radius, half width) (lesser).
-HEAD_BLOCK = {1: (0.70, 1.30, 1.00), 2: (0.72, 1.12, 0.93), 3: (0.72, 1.12, 0.93), 4: (0.72, 1.10, 0.93),
+HEAD_BLOCK = {1: (0.70, 1.40, 1.10), 2: (0.72, 1.12, 0.93), 3: (0.72, 1.12, 0.93), 4: (0.72, 1.10, 0.93),
               5: (0.75, 1.05, 0.95)}
 
 
@@ -193,9 +193,6 @@ def _head(p, M, axes, i):
             tub = ellipsoid(p, M + axes @ np.array([-0.45 * rh, 0.45 * rh, s * (half - 1.6)]), (2.4, 1.8, 1.4), axes)
             d = smin(d, tub, k=1.2)
             d = ssub(d, ellipsoid(p, M + axes @ np.array([-0.05 * rh, 0.0, s * (half + 0.6)]), (2.0, 2.0, 1.3), axes), k=1.0)
-        # the shallow groove between the two plantar condyles (the plantar plate, the flexor tendons)
-        g0 = M + axes @ np.array([0.0, -bottom - 0.9, 0.0])
-        d = ssub(d, capsule(p, g0 - axes[0] * 8.0, g0 + axes[0] * 2.0, 1.5), k=1.0)
     return d
 
 
