@@ -86,3 +86,33 @@ def test_the_fifth_metatarsal_tuberosity_projects_out_beside_the_cuboid(meshes, 
     cuboid = meshes["cuboid"]
     beside = cuboid[np.abs(cuboid[:, 0] - tip[0]) < 6.0]
     assert tip[2] > beside[:, 2].max() + 2.0, tip
+
+
+def _head_section(v, g, i):
+    """Vertices of metatarsal i from 6 mm behind to 2 mm beyond its MTP centre, in its ray frame."""
+    T, M, u = g.ray(i)
+    q = (v - M) @ frame(u).T
+    return q[(q[:, 0] > -6.0) & (q[:, 0] < 2.0)]
+
+
+def test_metatarsal_heads_are_shaped_not_balls(meshes, geometry):
+    """MT1 head broad (GM 24.8 W), the lesser heads taller than wide (GM MT2-4) with flattened sides
+    (not balls), §6."""
+    q = _head_section(meshes["metatarsal_1"], geometry, 1)
+    assert np.ptp(q[:, 2]) >= 20.0, np.ptp(q[:, 2])
+    for i in (2, 3, 4):
+        q = _head_section(meshes[f"metatarsal_{i}"], geometry, i)
+        assert np.ptp(q[:, 1]) > 1.2 * np.ptp(q[:, 2]), i
+
+
+def test_the_sesamoids_sit_in_their_grooves_unbitten(meshes, geometry):
+    """Each sesamoid lies under the MT1 head, within its width, and keeps most of its volume."""
+    T, M, u = geometry.ray(1)
+    ax = frame(u)
+    head = _head_section(meshes["metatarsal_1"], geometry, 1)
+    for side in ("medial", "lateral"):
+        m = trimesh.load(MESH_DIR / f"sesamoid_{side}.ply", process=False)
+        c = (np.asarray(m.vertices).mean(0) - M) @ ax.T
+        assert c[1] < -8.0, (side, c)
+        assert head[:, 2].min() < c[2] < head[:, 2].max(), (side, c)
+        assert m.volume > (150.0 if side == "medial" else 110.0), (side, m.volume)

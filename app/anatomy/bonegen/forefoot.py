@@ -18,8 +18,15 @@ layout was spaced for. Three parts, blended with fillets:
 - shaft: triangular-prismatic, narrowing to a plantar border, bowed so that its dorsal aspect is
   convex and its plantar aspect concave along its length ([TopDoc], [anatApp-MT]); MT1 the thickest
   (13.7 ± 1.0 mm, [Patil17]).
-- head: rounded distally, wider plantarly (the plantar condyles); MT1's with two plantar grooves for
-  the sesamoids separated by a crista ([Frazer-MT], [Yosh88]).
+- head (``_head``, GM W x H: MT1 24.8 x 28.5, MT2 13.7 x 16.4, MT3 12.8 x 15.9, MT4 11.6 x 14.7, MT5
+  14.8 x 14.3): the distal articular sphere (MT1) or ellipsoid (lesser) about the MTP centre, unchanged
+  where the proximal phalanx cups it, on a flat-sided block that reaches further plantarward (the
+  articular surface extends plantarly) and narrows smoothly into the neck. MT1's is broad and squarish,
+  its plantar side with two grooves for the sesamoids separated by a crista ([Frazer-MT], [Yosh88]);
+  the lesser heads are taller than wide, flattened on the sides, with a small dorsal tubercle and a pit
+  on each side for the collateral ligaments ([Gray-MT]). Built: MT1 about 22 W x 20 H (the crista kept
+  low so that the sesamoids are not bitten), MT2-MT5 about 11 x 17, 10.5 x 16, 10 x 15, 12 x 14.5 mm
+  (the lesser heads a little narrower than GM so that neighbours keep a joint space in the scissoring).
 
 Sesamoids (fixed to MT1, in the flexor hallucis brevis tendons): the medial (tibial) one larger
 ([Frazer-MT]). Their size in mm is not verified in the reference (§6, §10); the usual textbook figures
@@ -184,9 +191,12 @@ def _head(p, M, axes, i):
     d = smax(d, np.abs(z) - half, k=2.0)
     if i == 1:
         # two plantar grooves for the sesamoids, the crista between them
+        # (each groove the sesamoid itself grown by the joint space, so that it cups the sesamoid without
+        # biting it; the crista is what stands between the two, a low ridge above their widest level)
         for (radii, dz) in SESAMOID.values():
             s = M - axes[0] * SESAMOID_BACK_MM - axes[1] * (rh + 2.2) + axes[2] * dz
-            d = ssub(d, capsule(p, s - axes[0] * 7.0, s + axes[0] * 4.0, radii[2] + 0.4), k=1.5)
+            grow = dims.GAP_MM + 0.4
+            d = ssub(d, ellipsoid(p, s, (radii[0] + grow + 2.0, radii[1] + grow, radii[2] + grow), axes), k=1.2)
     else:
         for s in (1.0, -1.0):
             # dorsal tubercle and, distal-plantar of it, the pit for the collateral ligament
