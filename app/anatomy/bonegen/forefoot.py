@@ -7,14 +7,26 @@ layout was spaced for. Three parts, blended with fillets:
 
 - base, with its characteristic outline ([Gray-MT], [Frazer-MT], GM): MT1 kidney-shaped (convex
   medially, hollow laterally) and the widest, 24 W x 32 H mm (GM 23.7 x 31.6); MT2 long, broad above
-  and narrow below (it sits in the mortise between the medial and lateral cuneiforms); MT3
-  triangular; MT4 quadrilateral; MT5 triangular, with the styloid tuberosity projecting proximally
-  and laterally (its tip about 4 mm behind the TMT5 centre and lateral to the cuboid, GM).
+  and narrow below (it sits in the mortise beside the medial cuneiform); MT3 triangular; MT4 an
+  oblique quadrilateral; MT5 triangular, with the styloid tuberosity a rounded spur projecting
+  proximally and laterally beside the cuboid (its tip behind the TMT5 centre, GM 75, 13, 31, §8.1).
+  The lesser bases are solid blocks bounded by the planes they share with their neighbours (a joint
+  space apart, so the carving trims them little): these planes tilt more and more laterally, which
+  makes the bases wedges of the transverse arch, base dorsal. Each base is about 19, 17, 15 and 16 mm
+  high (MT2-MT5) and flares smoothly from its shaft (every wall turns in towards the shaft beyond the
+  articular part).
 - shaft: triangular-prismatic, narrowing to a plantar border, bowed so that its dorsal aspect is
   convex and its plantar aspect concave along its length ([TopDoc], [anatApp-MT]); MT1 the thickest
   (13.7 ± 1.0 mm, [Patil17]).
-- head: rounded distally, wider plantarly (the plantar condyles); MT1's with two plantar grooves for
-  the sesamoids separated by a crista ([Frazer-MT], [Yosh88]).
+- head (``_head``, GM W x H: MT1 24.8 x 28.5, MT2 13.7 x 16.4, MT3 12.8 x 15.9, MT4 11.6 x 14.7, MT5
+  14.8 x 14.3): the distal articular sphere (MT1) or ellipsoid (lesser) about the MTP centre, unchanged
+  where the proximal phalanx cups it, on a flat-sided block that reaches further plantarward (the
+  articular surface extends plantarly) and narrows smoothly into the neck. MT1's is broad and squarish,
+  its plantar side with two grooves for the sesamoids separated by a crista ([Frazer-MT], [Yosh88]);
+  the lesser heads are taller than wide, flattened on the sides, with a small dorsal tubercle and a pit
+  on each side for the collateral ligaments ([Gray-MT]). Built: MT1 about 22 W x 20 H (the crista kept
+  low so that the sesamoids are not bitten), MT2-MT5 about 11 x 17, 10.5 x 16, 10 x 15, 12 x 14.5 mm
+  (the lesser heads a little narrower than GM so that neighbours keep a joint space in the scissoring).
 
 Sesamoids (fixed to MT1, in the flexor hallucis brevis tendons): the medial (tibial) one larger
 ([Frazer-MT]). Their size in mm is not verified in the reference (§6, §10); the usual textbook figures
@@ -26,15 +38,24 @@ from __future__ import annotations
 import numpy as np
 
 from app.anatomy.bonegen import dims
-from app.anatomy.bonegen.sdf import capsule, ellipsoid, frame, halfspace, smax, smin, ssub, wedge
+from app.anatomy.bonegen.sdf import capsule, ellipsoid, frame, halfspace, smax, smin, ssub, unit
 
 #: Shaft half-width and half-height at the base end and at the neck (mm), and its dorsal bow (mm).
 SHAFT = {1: (7.0, 8.0, 6.2, 6.8, 1.5), 2: (5.0, 6.2, 4.1, 5.0, 1.5), 3: (4.8, 5.9, 3.9, 4.8, 1.4),
          4: (4.6, 5.6, 3.8, 4.6, 1.2), 5: (5.0, 4.8, 4.1, 4.3, 1.0)}
-#: Lesser bases: (half length along the ray, half height, half width, taper of the width from top to
-#: bottom (0 a rectangle, 1 a point below), lift of its centre above the ray mm).
-BASE = {2: (7.0, 10.0, 6.0, 0.55, 0.5), 3: (6.5, 9.0, 6.0, 0.65, 0.5), 4: (6.0, 7.8, 5.6, 0.2, 0.0),
-        5: (6.0, 7.2, 6.8, 0.5, -0.5)}
+#: Lesser bases: (half length along the ray, half height, lift of its centre above the ray, taper of its
+#: faces towards the shaft (mm of recession per mm along the ray)) mm.
+BASE = {2: (7.5, 9.8, 0.5, 0.22), 3: (7.0, 8.8, 0.3, 0.22), 4: (6.5, 7.8, 0.0, 0.22), 5: (6.5, 7.0, -0.5, 0.2)}
+#: The planes between neighbouring bases (MT1|MT2 ... MT4|MT5), each containing the mean direction of
+#: the two rays: (tilt of its normal below the lateral direction, deg; where it lies between the two
+#: ray axes, 0 at the medial one, 1 at the lateral). Tilting the planes more and more laterally makes the
+#: bases wedges with their base dorsal (the transverse arch): MT2 broad above and narrow below, MT3
+#: triangular, MT4 an oblique quadrilateral ([Gray-MT], §6).
+MT_SIDES = {1: (-12.0, 0.64), 2: (12.0, 0.5), 3: (22.0, 0.5), 4: (30.0, 0.52)}
+TUBEROSITY_TIP = (73.0, 13.5, 31.5)  # GM styloid tip (75, 13, 31, §8.1), a little behind the TMT5 centre
+#: the cuboid's lateral border (midfoot.cuboid): the tuberosity reaches back beside it
+CUBOID_LATERAL = (np.array([65.0, 30.0, 28.0]), unit([0.25, 0.15, 1.0]))
+BASE_GAP_MM = dims.GAP_MM + 0.7  # between bases: the joint space and room for the scissoring's shear
 #: Sesamoids: semi-axes (along the ray, vertical, transverse) and lateral offset from the crista (mm).
 SESAMOID = {"medial": ((6.0, 3.4, 4.5), -5.6), "lateral": ((5.0, 3.2, 4.0), 5.4)}
 SESAMOID_BACK_MM = 3.0  # sesamoid centres lie this far proximal of the MTP centre, under the head
@@ -60,6 +81,131 @@ def _shaft(q, length, shaft):
     return np.maximum(radial, axial)
 
 
+def mt_side(g, i):
+    """(point, unit normal pointing laterally) of the plane between the bases of MT i and MT i+1."""
+    Ta, _, ua = g.ray(i)
+    Tb, _, ub = g.ray(i + 1)
+    ax = frame(ua + ub)
+    tilt, share = MT_SIDES[i]
+    t = np.radians(tilt)
+    n = np.cos(t) * ax[2] - np.sin(t) * ax[1]
+    return Ta + n * ((Tb - Ta) @ n) * share, n
+
+
+def _tapered(point, normal, u, taper):
+    """A face of the base through ``point`` (on its proximal face), turned so that it recedes towards
+    the shaft by ``taper`` mm per mm along the ray: the base flares from the shaft."""
+    return point, unit(normal + taper * u)
+
+
+def _planes(p, faces, k):
+    out = halfspace(p, *faces[0])
+    for point, normal in faces[1:]:
+        out = smax(out, halfspace(p, point, normal), k=k)
+    return out
+
+
+def _lesser_base(p, g, i, face, axes, u):
+    """The base of MT2-5: a block bounded by its proximal articular face, the planes it shares with its
+    neighbours (a joint space apart) and its dorsal and plantar surfaces, all tapering into the shaft."""
+    from app.anatomy.bonegen.midfoot import C1_C2, C2_C3, C3_CUB, _side
+
+    hl, hh, lift, taper = BASE[i]
+    up = axes[1]
+    c = face + up * lift
+    gap = BASE_GAP_MM
+    sides = []
+    if i > 1:
+        pt, n = mt_side(g, i - 1)
+        sides.append((pt + n * gap / 2, -n))
+    if i < 5:
+        pt, n = mt_side(g, i)
+        sides.append((pt - n * gap / 2, n))
+    else:  # MT5's free lateral side, facing up and out (the tuberosity is added below)
+        sides.append((c + axes[2] * 5.5, unit(axes[2] + 0.45 * up)))
+    walls = [(pt - u * ((pt - face) @ u), n) for pt, n in sides] + [(c + up * hh, up), (c - up * hh, -up)]
+    d = _planes(p, [_tapered(pt, n, u, taper) for pt, n in walls], k=4.0)
+    # beyond the articular part every wall turns in steeply and smoothly: the base narrows into the shaft
+    for pt, n in walls:
+        d = smax(d, halfspace(p, *_tapered(pt + u * (0.9 * hl), n, u, 0.6)), k=6.0)
+    # the mortise: MT2 lateral of C1 (C3 ends behind it here), MT3 lateral of C2, MT4 lateral of C3
+    # (its facet for MT4)
+    mortise = {2: [_side(*C1_C2, -1, dims.GAP_MM + 1.0)],
+               3: [_side(*C2_C3, -1, dims.GAP_MM + 1.0)], 4: [_side(*C3_CUB, -1, dims.GAP_MM + 1.0)]}
+    # what keeps the shaft's first millimetres inside the base: its neighbours' planes and the mortise
+    keep = None
+    for pt, n in [(pt - u * ((pt - face) @ u), n) for pt, n in sides[: 2 if i < 5 else 1]] + mortise.get(i, []):
+        h = halfspace(p, pt, n)
+        keep = h if keep is None else smax(keep, h, k=2.0)
+    # (only near the base: distally the shaft follows its own ray)
+    return smax(d, keep, k=2.0), smin(keep, halfspace(p, face + u * (2 * hl), -u), k=3.0)
+
+
+#: Heads (GM W x H, §6): MT1 24.8 x 28.5, MT2 13.7 x 16.4, MT3 12.8 x 15.9, MT4 11.6 x 14.7, MT5 14.8 x 14.3.
+#: The articular surface is the sphere (MT1) or ellipsoid (lesser, narrowed 10 % so that neighbours keep a
+#: joint space in the scissoring) about the MTP centre that the proximal phalanx cups; behind and below it
+#: the non-articular block: (dorsal top, plantar bottom, half width) as fractions of dims.MT_HEAD radius
+#: (MT1) or of (radius, radius, half width) (lesser).
+HEAD_BLOCK = {1: (0.70, 1.40, 1.10), 2: (0.72, 1.12, 0.93), 3: (0.72, 1.12, 0.93), 4: (0.72, 1.10, 0.93),
+              5: (0.75, 1.05, 0.95)}
+
+
+def _head(p, M, axes, i):
+    """The metatarsal head about the MTP centre M: its distal articular surface (the sphere or ellipsoid
+    the proximal phalanx rides on, unchanged) on a squarish block that is flat-sided, reaches further
+    plantarward (the plantar condyles: the articular surface extends plantarly) and narrows smoothly
+    into the neck behind. MT1: broad and squarish, two plantar sesamoid grooves and the crista between
+    them; lesser heads taller than wide with a small dorsal tubercle and a pit on each side for the
+    collateral ligaments ([Frazer-MT], [Yosh88], [Gray-MT], GM; §6)."""
+    rh, hw = dims.MT_HEAD[i]
+    hw_ = hw if i == 1 else hw * 0.9
+    q = (p - M) @ axes.T
+    x, y, z = q[:, 0], q[:, 1], q[:, 2]
+    top, bottom, half = HEAD_BLOCK[i]
+    top, bottom = top * rh, bottom * rh
+    half = half * (rh if i == 1 else hw_)
+    if i == 1:
+        # the sphere the phalanx rides on, with flattened sides and a flattened dorsal crown: squarish
+        art = smax(np.linalg.norm(q, axis=1) - rh, np.abs(z) - (rh - 1.5), k=3.0)
+        art = smax(art, y - 0.86 * rh, k=4.0)
+    else:
+        art = ellipsoid(p, M, (rh, rh * 1.05, hw_), axes)
+    # the block: distal face just behind the centre (the articular surface stands out in front of it),
+    # flat sides, dorsal and plantar faces; all walls recede towards the neck behind x0
+    x1, x0 = -0.5, -0.35 * rh
+    r = 0.4 * min(half, rh)  # rounding of its edges
+    walls = [(np.array([0.0, 0.0, 1.0]), half), (np.array([0.0, 0.0, -1.0]), half),
+             (np.array([0.0, 1.0, 0.0]), top), (np.array([0.0, -1.0, 0.0]), bottom)]
+    blk = x - x1
+    for n, off in walls:
+        wall = q @ n - off
+        # the neck: behind x0 the wall recedes 0.55 mm per mm
+        nt = unit(n - 0.55 * np.array([1.0, 0.0, 0.0]))
+        recede = (q - (n * off + np.array([x0, 0.0, 0.0]))) @ nt
+        blk = smax(blk, smax(wall, recede, k=r), k=r)
+    if i == 1:  # the plantar-medial and plantar-lateral edges bevelled (the sesamoids lie beside them)
+        for s in (1.0, -1.0):
+            blk = smax(blk, (-y + s * z) / np.sqrt(2.0) - ((bottom + half) / np.sqrt(2.0) - 2.0), k=r)
+    d = smin(art, blk, k=4.0 if i == 1 else 2.5)
+    # flattened sides: the articular ellipsoid too is trimmed to the block's width
+    d = smax(d, np.abs(z) - half, k=2.0)
+    if i == 1:
+        # two plantar grooves for the sesamoids, the crista between them
+        # (each groove the sesamoid itself grown by the joint space, so that it cups the sesamoid without
+        # biting it; the crista is what stands between the two, a low ridge above their widest level)
+        for (radii, dz) in SESAMOID.values():
+            s = M - axes[0] * SESAMOID_BACK_MM - axes[1] * (rh + 2.2) + axes[2] * dz
+            grow = dims.GAP_MM + 0.4
+            d = ssub(d, ellipsoid(p, s, (radii[0] + grow + 2.0, radii[1] + grow, radii[2] + grow), axes), k=1.2)
+    else:
+        for s in (1.0, -1.0):
+            # dorsal tubercle and, distal-plantar of it, the pit for the collateral ligament
+            tub = ellipsoid(p, M + axes @ np.array([-0.45 * rh, 0.45 * rh, s * (half - 1.6)]), (2.4, 1.8, 1.4), axes)
+            d = smin(d, tub, k=1.2)
+            d = ssub(d, ellipsoid(p, M + axes @ np.array([-0.05 * rh, 0.0, s * (half + 0.6)]), (2.0, 2.0, 1.3), axes), k=1.0)
+    return d
+
+
 def metatarsal(i):
     def make(g):
         T, M, u = g.ray(i)
@@ -67,7 +213,9 @@ def metatarsal(i):
         up, lat = axes[1], axes[2]
         rh, hw = dims.MT_HEAD[i]
         face = T + u * dims.GAP_MM / 2  # proximal face of the base
-        base_end = 13.0 if i == 1 else 2 * BASE[i][0] - 1.0
+        if i == 5:  # MT5's face matches the cuboid's facet, turned out (midfoot.cuboid)
+            n5 = unit(u + np.array([0.0, 0.0, 0.8]))
+        base_end = 13.0 if i == 1 else 6.0  # the lesser shafts start inside their bases (no neck between)
         neck = np.linalg.norm(M - face) - rh * 0.7
         shaft = SHAFT[i]
 
@@ -75,30 +223,37 @@ def metatarsal(i):
             q = _local(p, face, axes)
             shaft_d = _shaft(q - np.array([base_end - 4.0, 0.0, 0.0]), neck - base_end + 4.0, shaft)
             if i == 1:
-                # kidney-shaped base, 24 W x 32 H mm: convex medially, hollowed laterally
-                base = ellipsoid(p, face + u * 2.5 + up * 0.5, (12.5, 16.0, 12.0), axes)
-                base = ssub(base, ellipsoid(p, face + u * 3.0 + up * 1.0 + lat * 13.5, (11.0, 6.5, 3.5), axes), k=2.5)
+                # kidney-shaped base, 24 W x 32 H mm: convex medially, hollowed laterally, kept a joint
+                # space medial of MT2's base
+                base = ellipsoid(p, face + u * 2.5 + up * 0.5 - lat * 2.0, (12.5, 16.0, 12.0), axes)
+                base = ssub(base, ellipsoid(p, face + u * 3.0 + up * 1.0 + lat * 11.0, (11.0, 6.0, 3.5), axes), k=2.5)
+                pt, n = mt_side(g, 1)
+                base = smax(base, halfspace(p, pt - n * BASE_GAP_MM / 2, n), k=3.0)
+                base = smax(base, halfspace(p, face, -u), k=1.0)  # the articular face
             else:
-                hl, hh, hwb, taper, lift = BASE[i]
-                base = wedge(p, face + u * hl + up * lift, (hl, hh, hwb), axes, r=2.2, taper_z=-taper)
-                # round the base's distal end down into the shaft (a flare, not a block on a rod)
-                base = smax(base, ellipsoid(p, face + up * lift, (2 * hl + 1.5, hh * 1.3, hwb * 1.4), axes), k=2.0)
-            base = smax(base, halfspace(p, face, -u), k=1.0)  # the articular face
-            # lesser heads a little narrower than dims.MT_HEAD so neighbours keep a joint space in scissoring
-            hw_ = hw if i == 1 else hw * 0.9
-            head = ellipsoid(p, M, (rh, rh * 1.05, hw_), axes)
-            condyles = ellipsoid(p, M - u * 1.5 - up * rh * 0.3, (rh * 0.85, rh * 0.85, hw_ * (1.12 if i == 1 else 1.05)), axes)
+                base, keep = _lesser_base(p, g, i, face, axes, u)
+                shaft_d = smax(shaft_d, keep, k=2.0)
             d = smin(base, shaft_d, k=6.0)
-            d = smin(d, head, condyles, k=3.0)
-            if i == 1:
-                # two plantar grooves for the sesamoids, the crista between them
-                for (radii, dz) in SESAMOID.values():
-                    s = M - u * SESAMOID_BACK_MM - up * (rh + 2.2) + lat * dz
-                    d = ssub(d, capsule(p, s - u * 6.0, s + u * 3.0, radii[2] + 0.3), k=1.5)
+            if i > 1:  # the blend's fillet too stays a joint space from the neighbouring bases
+                d = smax(d, keep, k=1.5)
+            if i == 5:  # the articular face (MT5's turned out with the cuboid's facet)
+                d = smax(d, halfspace(p, T + n5 * dims.GAP_MM / 2, -n5), k=1.5)
+            elif i > 1:
+                d = smax(d, halfspace(p, face, -u), k=1.5)
+            d = smin(d, _head(p, M, axes, i), k=3.0)
             if i == 5:
-                # styloid tuberosity: a blunt cone from the lateral side of the base, pointing back and out
-                tip = g.gm(70.0, 16.0, 30.0)
-                d = smin(d, capsule(p, face + u * 7.0 + lat * 4.0 - up * 2.0, tip, 5.8, 3.6), k=3.0)
+                # styloid tuberosity: a rounded spur from the plantar-lateral side of the base, reaching
+                # back and out beside the cuboid to its tip (GM, about 4 mm behind the TMT5 centre)
+                tip = g.gm(*TUBEROSITY_TIP)
+                root = face + u * 6.0 + lat * 4.0 - up * 2.5
+                along = unit(tip - root)
+                L = np.linalg.norm(tip - root)
+                tub = ellipsoid(p, root + along * (L - 5.0) * 0.55, ((L + 5.0) * 0.55, 5.5, 6.0), frame(along, up))
+                # clear of the cuboid: behind the articular face only lateral of the cuboid's lateral border
+                behind = halfspace(p, T + n5 * (dims.GAP_MM / 2 + 0.5), -n5)
+                beside = -halfspace(p, CUBOID_LATERAL[0] + CUBOID_LATERAL[1] * (dims.GAP_MM + 1.0), CUBOID_LATERAL[1])
+                tub = smax(tub, smin(behind, beside, k=2.0), k=2.0)
+                d = smin(d, tub, k=4.0)
             return d
         return f
     return make

@@ -11,11 +11,16 @@ Each bone is placed on the rig's joint centres (mm, foot frame: X anterior, Y su
 - cuboid: a wedge, medial side about 33 mm, lateral about 20 mm, height about 26 mm ([Moi21], §4);
   a saddle-shaped (concavo-convex) calcaneal facet with the posteromedial calcaneal process; distal
   facets for MT4 and MT5 meeting at a vertical ridge; the oblique plantar peroneal groove with the
-  ridge and the tuberosity behind it; a medial face for the lateral cuneiform.
-- cuneiforms: wedges between their navicular facet and their metatarsal base. C1 base plantar,
-  thin edge dorsal, kidney-shaped distal facet; C2 base dorsal, apex plantar, the shortest (its
+  ridge and the tuberosity behind it (kept behind the MT4/MT5 facets, clear of the MT5 base); a
+  medial face for the lateral cuneiform.
+- cuneiforms: wedges between their navicular facet and their metatarsal base, their articular faces
+  flat with rounded rims, their non-articular surfaces bevelled into them with broad rounded edges
+  and a little hollowed between the joints (C1's subcutaneous medial face a little convex). C1 base plantar,
+  thin edge dorsal (its dorsomedial edge bevelled), kidney-shaped distal facet; C2 base dorsal
+  (square dorsal surface), apex plantar, the shortest (its
   distal face recessed about 10 mm behind C1's along the MT2 axis: the mortise for the MT2 base);
-  C3 base dorsal, reaching further forward than the cuboid ([Frazer-Cun], [Gray-Cun], §5). Their
+  C3 base dorsal (oblong dorsal surface, narrow plantar edge), reaching further forward than the
+  cuboid ([Frazer-Cun], [Gray-Cun], §5). Their
   plantar points form the transverse arch: C1 about 18, C2 about 31 (the keystone, about 13 mm above
   C1 and the cuboid), C3 about 24, cuboid about 15 mm above the sole (GM, §8.2).
 
@@ -107,14 +112,17 @@ def cuboid(g):
         body = smin(body, ellipsoid(p, CC + [1.5, -9.0, -7.5], (6.0, 5.0, 5.0)), k=3.0)  # calcaneal process
         body = smin(body, capsule(p, ridge_a, ridge_b, 4.5, 3.5), k=3.0)  # ridge ending laterally
         body = smin(body, ellipsoid(p, ridge_a + [0.5, 0.5, -1.0], (5.5, 5.0, 4.5)), k=2.5)  # tuberosity
+        for point, normal in faces[:2]:  # the tuberosity stays behind the MT4/MT5 facets (the MT5 base)
+            body = smax(body, halfspace(p, point, normal), k=2.0)
         return ssub(body, capsule(p, groove_a, groove_b, 3.0), k=1.5)  # peroneal groove, oblique
     return f
 
 
 #: Planes between neighbours (foot frame): z + slope * (y - 40) = level. The C1|C2 plane leans so
-#: that C1 is wide below and C2 wide above; C2|C3 and C3|cuboid lean so that C3 is wide above.
+#: that C1 is wide below and C2 wide above; C2|C3 is nearly upright and C3|cuboid leans so that C3 too is
+#: wide above: C2 and C3 both wedges with their base dorsal, the keystones of the transverse arch.
 C1_C2 = (-15.2, 0.30)
-C2_C3 = (-2.4, -0.25)
+C2_C3 = (-2.4, -0.12)
 C3_CUB = (9.5, -0.35)
 
 
@@ -125,13 +133,32 @@ def _side(level, slope, sign, gap):
     return np.array([0.0, 40.0, level - sign * gap / 2]), n
 
 
-def _cuneiform(g, i, medial, lateral, dorsal, plantar):
+#: Cuneiforms: rounding (mm) of the edges between their articular faces, and of the edges of their
+#: non-articular (dorsal, plantar, C1's medial) surfaces, which are also hollowed this deep at mid-length.
+CUN_ROUND_MM, CUN_FREE_ROUND_MM, CUN_HOLLOW_MM = 2.0, 4.0, 1.2
+
+
+def _cuneiform(g, i, medial, lateral, dorsal, plantar, free=("dorsal", "plantar"), hollow=None):
+    """A wedge between its navicular facet and its metatarsal base: its articular faces flat with
+    slightly rounded rims, its non-articular surfaces (``free``) bevelled into them with broad
+    rounded edges and a little hollowed between the two joints."""
     NC_point, n = _nav_facets(g)[i - 1]
     T, _, u = g.ray(i)
-    faces = [(NC_point + n * GAP_MM, -n), (T - u * GAP_MM / 2, u), medial, lateral, dorsal, plantar]
+    back, front = (NC_point + n * GAP_MM, -n), (T - u * GAP_MM / 2, u)
+    sides = {"medial": medial, "lateral": lateral, "dorsal": dorsal, "plantar": plantar}
+    joint = [back, front] + [f for k, f in sides.items() if k not in free]
+    rough = [(k, f) for k, f in sides.items() if k in free]
+    axis = unit(front[0] - back[0])
+    length = float((front[0] - back[0]) @ axis)
 
     def f(p):
-        return planes(p, faces, k=3.5)
+        d = planes(p, joint, k=CUN_ROUND_MM)
+        t = np.clip(((p - back[0]) @ axis) / length, 0.0, 1.0)
+        mid = 4.0 * t * (1.0 - t)
+        for (key, (point, normal)) in rough:
+            depth = CUN_HOLLOW_MM if hollow is None else hollow.get(key, CUN_HOLLOW_MM)
+            d = smax(d, halfspace(p, point, normal) + depth * mid, k=CUN_FREE_ROUND_MM)
+        return d
     return f
 
 
@@ -144,12 +171,19 @@ def _sloped(a, b, up):
 
 
 def medial_cuneiform(g):
-    return _cuneiform(
+    wedge = _cuneiform(
         g, 1,
         (np.array([0.0, 40.0, -32.0]), unit([0.0, 0.2, -1.0])),  # medial face (subcutaneous)
         _side(*C1_C2, +1, GAP_MM),
         _sloped((72.0, 57.5), (98.0, 48.5), +1),  # thin dorsal edge
-        _sloped((72.0, 37.0), (98.0, 16.5), -1))  # broad plantar base, lowest in front (about 17 mm)
+        _sloped((72.0, 36.0), (98.0, 14.0), -1),  # broad plantar base, lowest in front (about 18 mm)
+        free=("medial", "dorsal", "plantar"), hollow={"medial": -1.5})  # the medial face a little convex
+    # the dorsomedial edge bevelled: the thin dorsal edge ([Frazer-Cun], §5)
+    bevel = (np.array([85.0, 49.0, -27.5]), unit([0.0, 1.0, -1.1]))
+
+    def f(p):
+        return smax(wedge(p), halfspace(p, *bevel), k=4.0)
+    return f
 
 
 def intermediate_cuneiform(g):
