@@ -39,7 +39,8 @@ from app.anatomy.bonegen.sdf import (box, capsule, cylinder, ellipsoid, frame, h
 # the lofted body: x -> floor, roof, medial wall, lateral wall (foot frame, mm); the section is a
 # superellipse (between an ellipse and a rectangle), its back buried in the tuberosity
 _LOFT_X = [-6.0, 3.0, 9.0, 16.0, 24.0, 33.0, 40.0, 46.0, 54.0]
-_FLOOR = [4.5, 3.5, 3.5, 6.0, 9.5, 13.5, 17.0, 21.5, 25.0]  # rises forward: the calcaneal pitch
+_FLOOR = [4.5, 3.5, 3.5, 6.5, 11.0, 15.5, 18.5, 22.0, 25.0]  # rises forward (the calcaneal pitch), gently concave
+# between the heel processes and the anterior tubercle
 _ROOF = [37.0, 38.5, 38.5, 40.5, 43.0, 41.0, 38.5, 41.5, 45.5]  # dips behind the facet, into the sinus tarsi
 _MEDIAL = [-8.5, -9.5, -9.5, -9.0, -9.0, -8.5, -6.0, -3.0, -1.5]
 _LATERAL = [12.0, 15.5, 17.5, 19.0, 19.5, 20.0, 20.0, 20.5, 20.5]
@@ -132,7 +133,7 @@ def calcaneus(g):
         d = ssub(d, capsule(p, CC + [-36.0, -7.5, 14.6], CC + [-6.0, -19.5, 14.0], 6.0), k=3.0)
         d = ssub(d, capsule(p, CC + [-36.0, 4.0, 15.4], CC + [-12.0, -3.0, 15.0], 6.0), k=3.0)
         # the medial face hollowed under the sustentaculum (tendons and vessels pass to the sole)
-        d = ssub(d, ellipsoid(p, (22.0, 22.0, -17.5), (15.0, 10.0, 10.0), frame([1.0, 0.25, 0.0])), k=6.0)
+        d = ssub(d, ellipsoid(p, (26.0, 23.0, -17.5), (17.0, 10.0, 9.5), frame([1.0, 0.2, 0.0])), k=6.0)
         # the anterior process narrows downward: its inferomedial border is bevelled, so the cuboid
         # facet is roughly triangular, wide above ([Gray268])
         # (fading out behind the process and up under the sustentaculum)
