@@ -39,11 +39,25 @@ from app.anatomy.bonegen.sdf import (box, capsule, cylinder, ellipsoid, frame, h
 # the lofted body: x -> floor, roof, medial wall, lateral wall (foot frame, mm); the section is a
 # superellipse (between an ellipse and a rectangle), its back buried in the tuberosity
 _LOFT_X = [-6.0, 3.0, 9.0, 16.0, 24.0, 33.0, 40.0, 46.0, 54.0]
-_FLOOR = [4.5, 3.5, 3.5, 6.0, 9.5, 13.5, 17.0, 21.5, 25.0]  # rises forward: the calcaneal pitch
+_FLOOR = [4.5, 3.5, 3.5, 6.5, 11.0, 15.5, 18.5, 22.0, 25.0]  # rises forward (the calcaneal pitch), gently concave
+# between the heel processes and the anterior tubercle
 _ROOF = [37.0, 38.5, 38.5, 40.5, 43.0, 41.0, 38.5, 41.5, 45.5]  # dips behind the facet, into the sinus tarsi
 _MEDIAL = [-8.5, -9.5, -9.5, -9.0, -9.0, -8.5, -6.0, -3.0, -1.5]
 _LATERAL = [12.0, 15.5, 17.5, 19.0, 19.5, 20.0, 20.0, 20.5, 20.5]
 SECTION_POWER = 2.6
+# sustentaculum tali: the medial margin (a thick rounded rim, 10-12 mm high, 15-20 mm overhang from
+# the medial wall) and the flat top at the height of the talus's middle facet, rising slightly backward
+SUS_RIM = (np.array([31.0, 40.0, -11.0]), np.array([38.0, 40.5, -18.5]), np.array([46.0, 40.0, -18.5]),
+           np.array([51.0, 40.5, -10.5]))
+SUS_RIM_R = 5.5
+SUS_TOP_Y = 44.5
+SUS_TOP_N = unit([0.45, 1.0, 0.0])
+
+
+def _sus_zone(p):
+    """0 inside the sustentaculum's region (medial, x > 34), growing outside it, so the flat top
+    cut applies to the shelf only."""
+    return 2.0 * (np.maximum(0.0, p[:, 2] + 8.0) + np.maximum(0.0, 34.0 - p[:, 0]))
 
 
 def _loft():
@@ -96,23 +110,22 @@ def calcaneus(g):
         d = smin(d, upper, k=6.0)
         d = smin(d, facet, k=3.0)
         # beak of the anterior process, above the cuboid facet (bifurcate ligament origin)
-        beak = ellipsoid(p, CC + [-4.5, 4.6, -4.0], (6.5, 4.0, 6.5), frame([1.0, 0.25, 0.0]))
+        beak = ellipsoid(p, CC + [-4.0, 5.4, -4.0], (6.5, 4.0, 6.5), frame([1.0, 0.25, 0.0]))
         d = smin(d, beak, k=4.0)
         # anterior tubercle on the plantar surface (short plantar ligament)
         ant_tub = ellipsoid(p, CC + [-8.0, -18.0, -1.0], (7.0, 4.0, 8.0), frame([1.0, 0.4, 0.0]))
         d = smin(d, ant_tub, k=4.0)
-        # sustentaculum tali: a shelf under the talar neck, its thick rounded margin medial, rooted in
-        # the body along its whole length
-        # the margin: an arc in plan, from the body behind round to the anterior process in front
-        rim = [np.array(v) for v in ((23.5, 40.5, -11.0), (30.0, 41.5, -19.5), (42.5, 42.0, -19.5),
-                                     (49.0, 40.0, -6.0))]
-        sus_rim = smin(capsule(p, rim[0], rim[1], 4.2, 5.0), capsule(p, rim[1], rim[2], 5.0, 4.8),
-                       capsule(p, rim[2], rim[3], 4.8, 3.0), k=3.0)
-        sus_web = ellipsoid(p, (37.5, 41.5, -12.0), (10.0, 5.0, 8.0))
-        sus_root = ellipsoid(p, (33.0, 35.0, -8.0), (11.0, 8.0, 6.0), frame([1.0, 0.0, 0.0], [0.0, 1.0, -0.6]))
+        # sustentaculum tali: a thick horizontal shelf under the medial part of the talar neck and
+        # head (GM spring-ligament origin x 45-52, y 44-46, z -24..-12), its thick rounded margin
+        # medial, rooted in the body along its whole length; its top cut flat at the level of the
+        # talus's middle facet (the carve by the talus then shapes the facet, leaving no upward lip)
+        r = SUS_RIM_R
+        sus_rim = smin(capsule(p, SUS_RIM[0], SUS_RIM[1], r - 0.5, r), capsule(p, SUS_RIM[1], SUS_RIM[2], r, r),
+                       capsule(p, SUS_RIM[2], SUS_RIM[3], r, r - 1.0), k=3.0)
+        sus_web = ellipsoid(p, (43.0, 40.0, -12.5), (11.0, 6.0, 7.5), frame([1.0, -0.15, 0.0]))
         sus = smin(sus_rim, sus_web, k=4.0)
-        d = smin(d, sus_root, k=5.0)
         d = smin(d, sus, k=6.0)
+        d = smax(d, halfspace(p, (50.0, SUS_TOP_Y, -16.0), SUS_TOP_N) - _sus_zone(p), k=2.5)
         # peroneal trochlea: a small oblique ridge on the lateral face
         trochlea = ellipsoid(p, CC + [-22.5, -8.0, 9.8], (6.5, 4.5, 2.8), troch_axes)
         d = smin(d, trochlea, k=3.0)
@@ -120,19 +133,19 @@ def calcaneus(g):
         d = ssub(d, capsule(p, CC + [-36.0, -7.5, 14.6], CC + [-6.0, -19.5, 14.0], 6.0), k=3.0)
         d = ssub(d, capsule(p, CC + [-36.0, 4.0, 15.4], CC + [-12.0, -3.0, 15.0], 6.0), k=3.0)
         # the medial face hollowed under the sustentaculum (tendons and vessels pass to the sole)
-        d = ssub(d, ellipsoid(p, (22.0, 22.0, -17.5), (15.0, 10.0, 10.0), frame([1.0, 0.25, 0.0])), k=6.0)
+        d = ssub(d, ellipsoid(p, (26.0, 23.0, -17.5), (17.0, 10.0, 9.5), frame([1.0, 0.2, 0.0])), k=6.0)
         # the anterior process narrows downward: its inferomedial border is bevelled, so the cuboid
         # facet is roughly triangular, wide above ([Gray268])
         # (fading out behind the process and up under the sustentaculum)
         bevel = (-halfspace(p, CC + [-2.0, -9.0, -9.5], (0.15, -0.6, -0.8))
-                 + 0.7 * np.maximum(0.0, CC[0] - 8.0 - p[:, 0]) + 0.7 * np.maximum(0.0, p[:, 1] - CC[1] + 7.0))
+                 + 0.7 * np.maximum(0.0, CC[0] - 8.0 - p[:, 0]) + 1.5 * np.maximum(0.0, p[:, 1] - CC[1] + 9.0))
         d = ssub(d, bevel, k=4.0)
         # cuboid facet: cut the front with the saddle
         ql = (p - cc_front) @ cc_axes.T
         saddle = ql[:, 0] + ql[:, 1] ** 2 / 40.0 - ql[:, 2] ** 2 / 60.0
         d = smax(d, saddle, k=1.5)
         # FHL groove under the sustentaculum
-        d = ssub(d, capsule(p, (26.0, 36.5, -20.5), (50.0, 33.0, -23.0), 3.4), k=2.0)
+        d = ssub(d, capsule(p, (30.0, 34.0, -12.5), (54.0, 30.0, -12.0), 3.4), k=2.0)
         # calcaneal sulcus, opening laterally into the sinus tarsi
         d = ssub(d, capsule(p, ftop + [8.5, -4.0, -13.0], ftop + [15.5, -8.0, 15.0], 2.5, 5.5), k=2.5)
         # no bone below the ground
