@@ -75,7 +75,7 @@ _ankle = [
 # [Tantigate18]; talar attachment on the neck in front and the posterior margin behind [Pedia]
 # (the tibial attachments stand over the talar ones, the fibres run along the leg: the lateral one over
 # the neck, which lies medial of the tibia's lateral border)
-for side, dz, dz_tibia in (("medial", -10.0, -10.0), ("middle", 0.0, -4.0), ("lateral", 7.0, 2.0)):
+for side, dz, dz_tibia in (("medial", -10.0, -10.0), ("middle", 0.0, -4.0), ("lateral", 7.0, 1.0)):
     _ankle += [
         _site("tibia", f"capsule_anterior_{side}", f"Anterior capsule, tibial attachment ({side})", TC, (20.0, 31.0, dz_tibia),
           f"{REF} §1 capsule: reflection ≈10-14 mm above the anterior tibial margin [Tantigate18]"),
