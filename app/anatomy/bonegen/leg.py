@@ -79,7 +79,7 @@ def tibia(g):
         x = apex_b + 2.0 - b  # toward the joint the rim draws in a little (lips), without a crease
         rim = 0.5 * (x + np.sqrt(x * x + 25.0))
         # below the joint line the medial wall steps out into the malleolus's broad base (ML ≈15)
-        mm_base = 5.5 * _smooth((apex_b - b) / 8.0) * _smooth((16.0 - a) / 6.0)
+        mm_base = 5.5 * _smooth((apex_b + 4.0 - b) / 14.0) * _smooth((16.0 - a) / 6.0)
         ha, hc = 12.5 + 7.0 * w - 0.25 * rim, 13.0 + 10.5 * w - 0.15 * rim + 0.5 * mm_base
         a0 = -1.5 + 0.5 * w + lean[0] * (b - apex_b)
         c0 = -2.5 - 3.0 * w - 0.15 * rim - 0.5 * mm_base + lean[2] * (b - apex_b)  # the medial wall runs on down
