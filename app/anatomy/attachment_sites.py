@@ -54,10 +54,10 @@ _ankle = [
       (-6.0, 0.0, -26.0), f"{REF} §1 deltoid: posterior colliculus [Campbell14]", "min_x", 6.0),
     _site("tibia", "deltoid_intercollicular", "Deep deltoid origin: intercollicular groove", TC, (0.0, 4.0, -21.0),
       f"{REF} §1 deep deltoid: intercollicular groove + posterior colliculus [GrayGB], [IMAIOS-IC]"),
-    _site("talus", "deltoid_pit", "Deep deltoid insertion: pit on the medial talar body", TC, (-1.0, -6.0, -13.0),
-      f"{REF} §1 deep deltoid: circular pit below the comma-shaped facet [GrayGB]", "min_z", 6.0),
-    _site("talus", "medial_tubercle", "Medial tubercle of the posterior process", TC, (-20.0, -12.0, -10.0),
-      f"{REF} §1 sPTTL / dPTTL to the posterior medial talus [Campbell14]", "min_z", 6.0),
+    _site("talus", "deltoid_pit", "Deep deltoid insertion: pit on the medial talar body", TC, (-1.8, -4.6, -14.0),
+      f"{REF} §1 deep deltoid: circular pit below the comma-shaped facet [GrayGB]"),
+    _site("talus", "medial_tubercle", "Medial tubercle of the posterior process", TC, (-18.5, -11.0, -12.5),
+      f"{REF} §1 sPTTL / dPTTL to the posterior medial talus [Campbell14]"),
     _site("navicular", "tibionavicular_insertion", "Tibionavicular insertion (above the navicular tuberosity)", "gm",
       (68.0, 53.0, -33.0), f"{REF} §1 TN: inserts ≈9.7 mm from the navicular tuberosity [Campbell14]"),
     # syndesmosis (§1)
@@ -75,7 +75,7 @@ _ankle = [
 # [Tantigate18]; talar attachment on the neck in front and the posterior margin behind [Pedia]
 # (the tibial attachments stand over the talar ones, the fibres run along the leg: the lateral one over
 # the neck, which lies medial of the tibia's lateral border)
-for side, dz, dz_tibia in (("medial", -10.0, -10.0), ("middle", 0.0, -4.0), ("lateral", 7.0, 2.0)):
+for side, dz, dz_tibia in (("medial", -10.0, -10.0), ("middle", 0.0, -4.0), ("lateral", 7.0, 1.0)):
     _ankle += [
         _site("tibia", f"capsule_anterior_{side}", f"Anterior capsule, tibial attachment ({side})", TC, (20.0, 31.0, dz_tibia),
           f"{REF} §1 capsule: reflection ≈10-14 mm above the anterior tibial margin [Tantigate18]"),

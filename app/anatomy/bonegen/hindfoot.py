@@ -116,9 +116,9 @@ def talus(g):
     fc, fk, _fl, ftop = posterior_facet(g)
     # lateral process: the lower, everted angle of the triangular lateral facet ([Gray268])
     proc_a, proc_b = LATERAL_PROCESS_AB
-    post_lat = D.to_foot([-18.0, -10.5, 4.0])  # lateral (larger) posterior tubercle
-    post_med = D.to_foot([-16.0, -11.5, -7.0])  # medial tubercle
-    fhl = D.to_foot([-21.0, -9.0, -1.8])  # flexor hallucis longus groove between them
+    post_lat = D.to_foot([-16.0, -11.0, 4.0])  # lateral (larger) posterior tubercle
+    post_med = D.to_foot([-14.0, -12.0, -6.0])  # medial (smaller) tubercle
+    fhl = D.to_foot([-21.8, -10.0, -1.5])  # flexor hallucis longus groove between them
 
     def f(p):
         q = D.q(p)
@@ -148,23 +148,24 @@ def talus(g):
         body = smax(body, front, k=6.0)
         body = smax(body, bottom, k=5.0)
         # posterior process: two tubercles, the lateral larger, the FHL groove between them
-        process = ellipsoid(p, D.to_foot([-14.0, -10.5, -1.5]), (6.0, 6.0, 10.5), D.F)
-        tubercles = smin(ellipsoid(p, post_lat, (4.5, 4.5, 4.5), D.F),
-                         ellipsoid(p, post_med, (3.8, 4.0, 3.5), D.F), k=2.5)
-        tubercles = smin(process, tubercles, k=3.0)
+        # a short projection flattened from above down, the tubercles low swellings on its corners
+        # (its medial end is the smaller medial tubercle, the larger lateral tubercle swells its lateral end)
+        process = ellipsoid(p, post_med + (post_lat - post_med) * 0.45, (6.0, 3.6, 9.5), D.F)
+        tubercles = smin(process, ellipsoid(p, post_lat, (5.5, 3.8, 6.0), D.F), k=4.0)
         # the neck: short, constricted, directed forward, medially and down, its dorsal surface
         # sweeping from the trochlea's front edge to the head
         neck = capsule(p, D.to_foot([6.0, 1.5, -3.0]), TN - neck_dir * 7.0 + D.F[1] * 2.5, 9.0, 7.8)
         head = ellipsoid(p, TN, (11.5, 10.3, 14.6), head_axes)
-        d = smin(body, tubercles, k=4.0)
+        d = smin(body, tubercles, k=5.0)
         d = smin(d, neck, k=5.0)
         d = smin(d, head, k=4.0)
         # keep the trochlea clean: nothing of the neck above the dome
         above = np.maximum(np.maximum(-top, (a - b) * 0.7071 - 10.0), -b)
         d = smax(d, -above, k=0.8)
-        d = ssub(d, capsule(p, fhl + D.F[1] * 8.0 + D.F[0] * 1.0, fhl - D.F[1] * 9.0 - D.F[0] * 0.5, 2.6), k=1.5)
-        # the pit for the deep deltoid below the tail of the medial facet
-        d = ssub(d, ellipsoid(p, D.to_foot([-2.0, -6.0, -9.5]), (4.0, 3.5, 2.5), D.F), k=2.0)
+        # the FHL groove: a shallow channel running down and a little forward between the tubercles
+        d = ssub(d, capsule(p, fhl + D.F[1] * 8.0 + D.F[0] * 1.0, fhl - D.F[1] * 9.0 - D.F[0] * 0.5, 3.4), k=2.5)
+        # the deep deltoid's insertion below the tail of the medial facet: a broad, shallow hollow
+        d = ssub(d, ellipsoid(p, D.to_foot([-3.0, -6.5, -13.5]), (7.5, 5.5, 4.0), D.F), k=3.0)
         # under-surface: the deeply concave posterior calcaneal facet, the sulcus tali in front
         cup = cylinder(p, fc - fk * 14.0, fc + fk * 12.0, FACET_RADIUS_MM)
         d = ssub(d, cup, k=1.5)

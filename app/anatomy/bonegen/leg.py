@@ -78,9 +78,11 @@ def tibia(g):
         w = (1.0 - np.clip((b - (apex_b + 2.0)) / 58.0, 0.0, 1.0)) ** 2.2  # a trumpet: 1 at the joint
         x = apex_b + 2.0 - b  # toward the joint the rim draws in a little (lips), without a crease
         rim = 0.5 * (x + np.sqrt(x * x + 25.0))
-        ha, hc = 12.5 + 7.0 * w - 0.25 * rim, 13.0 + 10.5 * w - 0.15 * rim
+        # below the joint line the medial wall steps out into the malleolus's broad base (ML ≈15)
+        mm_base = 5.5 * _smooth((apex_b + 4.0 - b) / 14.0) * _smooth((16.0 - a) / 6.0)
+        ha, hc = 12.5 + 7.0 * w - 0.25 * rim, 13.0 + 10.5 * w - 0.15 * rim + 0.5 * mm_base
         a0 = -1.5 + 0.5 * w + lean[0] * (b - apex_b)
-        c0 = -2.5 - 3.0 * w - 0.15 * rim + lean[2] * (b - apex_b)  # the medial wall runs on down
+        c0 = -2.5 - 3.0 * w - 0.15 * rim - 0.5 * mm_base + lean[2] * (b - apex_b)  # the medial wall runs on down
         sec = _section(a - a0, c - c0, ha, hc, np.minimum(ha, hc) * 0.7)
         crest_off = 0.6 * ha + 0.5 + 20.0 * w
         sec = smax(sec, (a - a0) * 0.6 - (c - c0 + 2.0) * 0.8 - crest_off, k=4.0)  # medial surface
@@ -95,7 +97,7 @@ def tibia(g):
         c_in = D.medial_edge(a) - GAP_MM
         a_ant = 4.0 + 0.75 * np.maximum(b - 4.0, 0.0)
         a_post = -6.0 - 0.9 * np.maximum(b - 6.0, 0.0)
-        thick = 8.0 + 6.5 * _smooth((b - 4.0) / 14.0)
+        thick = 10.0 + 6.5 * _smooth((b - 2.0) / 15.0)  # ≈15 mm side to side at its root
         tip = smin(4.0 + 0.07 * (a - 3.0) ** 2, 7.5 + 0.15 * (a + 7.0) ** 2, k=1.0)
         mm = smax(c_in - thick - c, a - a_ant, k=3.0)
         mm = smax(mm, a_post - a, k=3.0)
