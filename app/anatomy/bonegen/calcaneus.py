@@ -42,13 +42,13 @@ _LOFT_X = [-6.0, 3.0, 9.0, 16.0, 24.0, 33.0, 40.0, 46.0, 54.0]
 _FLOOR = [4.5, 3.5, 3.5, 6.5, 11.0, 15.5, 18.5, 22.0, 25.0]  # rises forward (the calcaneal pitch), gently concave
 # between the heel processes and the anterior tubercle
 _ROOF = [37.0, 38.5, 38.5, 40.5, 43.0, 41.0, 38.5, 41.5, 45.5]  # dips behind the facet, into the sinus tarsi
-_MEDIAL = [-8.5, -9.5, -9.5, -9.0, -9.0, -8.5, -6.0, -3.0, -1.5]
+_MEDIAL = [-8.5, -9.5, -9.5, -9.0, -9.5, -10.0, -9.0, -6.5, -2.5]
 _LATERAL = [12.0, 15.5, 17.5, 19.0, 19.5, 20.0, 20.0, 20.5, 20.5]
 SECTION_POWER = 2.6
 # sustentaculum tali: the medial margin (a thick rounded rim, 10-12 mm high, 15-20 mm overhang from
 # the medial wall) and the flat top at the height of the talus's middle facet, rising slightly backward
-SUS_RIM = (np.array([23.0, 39.0, -9.0]), np.array([33.0, 40.5, -16.5]), np.array([45.0, 40.0, -18.5]),
-           np.array([51.0, 39.5, -11.0]))
+SUS_RIM = (np.array([23.0, 39.0, -9.0]), np.array([33.0, 40.5, -16.5]), np.array([44.5, 39.5, -18.5]),
+           np.array([50.5, 38.0, -10.0]))
 SUS_RIM_R = 5.5
 SUS_TOP_Y = 44.5
 SUS_TOP_N = unit([0.45, 1.0, 0.0])
@@ -122,7 +122,8 @@ def calcaneus(g):
         r = SUS_RIM_R
         sus_rim = smin(capsule(p, SUS_RIM[0], SUS_RIM[1], r - 1.5, r), capsule(p, SUS_RIM[1], SUS_RIM[2], r, r),
                        capsule(p, SUS_RIM[2], SUS_RIM[3], r, r - 1.0), k=3.0)
-        sus_web = ellipsoid(p, (38.0, 37.5, -11.5), (16.0, 8.0, 8.0), frame([1.0, -0.1, 0.0]))
+        sus_web = smin(ellipsoid(p, (38.0, 37.5, -11.5), (16.0, 8.0, 8.0), frame([1.0, -0.1, 0.0])),
+                       ellipsoid(p, (45.0, 32.5, -8.0), (10.0, 8.0, 6.5), frame([1.0, -0.4, 0.0])), k=5.0)
         sus = smin(sus_rim, sus_web, k=6.0)
         d = smin(d, sus, k=8.0)
         d = smax(d, halfspace(p, (50.0, SUS_TOP_Y, -16.0), SUS_TOP_N) - _sus_zone(p), k=2.5)
@@ -138,7 +139,7 @@ def calcaneus(g):
         # facet is roughly triangular, wide above ([Gray268])
         # (fading out behind the process and up under the sustentaculum)
         bevel = (-halfspace(p, CC + [-2.0, -9.0, -9.5], (0.15, -0.6, -0.8))
-                 + 0.7 * np.maximum(0.0, CC[0] - 8.0 - p[:, 0]) + 1.5 * np.maximum(0.0, p[:, 1] - CC[1] + 9.0))
+                 + 1.2 * np.maximum(0.0, CC[0] - 5.0 - p[:, 0]) + 1.5 * np.maximum(0.0, p[:, 1] - CC[1] + 9.0))
         d = ssub(d, bevel, k=4.0)
         # cuboid facet: cut the front with the saddle
         ql = (p - cc_front) @ cc_axes.T
