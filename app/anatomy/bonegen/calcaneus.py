@@ -17,8 +17,11 @@ Sizes and shapes:
   from the medial (larger) and lateral processes of the tuberosity ([NetterN], [Feneis]) to the
   anterior tubercle, the short plantar ligament's origin ([Feneis]).
 - the heel from behind broad and rounded, wider below (the processes) than above.
-- sustentaculum tali: a solid medial shelf under the talar neck, continuous with the body, the
-  middle facet on top, the FHL groove beneath it ([Feneis], [AnatNext], [NetterN]).
+- sustentaculum tali: a broad bracket-shaped medial shelf under the talar neck, rooted in the upper
+  medial body from about the front of the posterior facet forward (about 20 mm long, 10-12 mm tall),
+  its medial margin a thick rounded ridge running forward and slightly down, the middle facet on top,
+  the FHL groove beneath it continuing backwards as the smoothly concave medial surface of the body
+  down to the medial process ([Feneis], [AnatNext], [NetterN]).
 - calcaneal sulcus between the posterior and middle facets, opening laterally as the funnel-shaped
   sinus tarsi ([Feneis]).
 - peroneal trochlea 13 x 9 x 3 mm ([Hyer05]), below the lateral malleolus, the peroneus brevis
@@ -47,8 +50,8 @@ _LATERAL = [12.0, 15.5, 17.5, 19.0, 19.5, 20.0, 20.0, 20.5, 20.5]
 SECTION_POWER = 2.6
 # sustentaculum tali: the medial margin (a thick rounded rim, 10-12 mm high, 15-20 mm overhang from
 # the medial wall) and the flat top at the height of the talus's middle facet, rising slightly backward
-SUS_RIM = (np.array([23.0, 39.0, -9.0]), np.array([33.0, 40.5, -16.5]), np.array([44.5, 39.5, -18.5]),
-           np.array([50.5, 38.0, -10.0]))
+SUS_RIM = (np.array([23.0, 39.0, -9.0]), np.array([33.0, 40.5, -16.5]), np.array([43.5, 39.5, -18.5]),
+           np.array([49.5, 38.0, -10.0]))
 SUS_RIM_R = 5.5
 SUS_TOP_Y = 44.5
 SUS_TOP_N = unit([0.45, 1.0, 0.0])
@@ -123,7 +126,7 @@ def calcaneus(g):
         sus_rim = smin(capsule(p, SUS_RIM[0], SUS_RIM[1], r - 1.5, r), capsule(p, SUS_RIM[1], SUS_RIM[2], r, r),
                        capsule(p, SUS_RIM[2], SUS_RIM[3], r, r - 1.0), k=3.0)
         sus_web = smin(ellipsoid(p, (38.0, 37.5, -11.5), (16.0, 8.0, 8.0), frame([1.0, -0.1, 0.0])),
-                       ellipsoid(p, (45.0, 32.5, -8.0), (10.0, 8.0, 6.5), frame([1.0, -0.4, 0.0])), k=5.0)
+                       ellipsoid(p, (44.0, 32.5, -8.0), (9.0, 8.0, 6.5), frame([1.0, -0.4, 0.0])), k=5.0)
         sus = smin(sus_rim, sus_web, k=6.0)
         d = smin(d, sus, k=8.0)
         d = smax(d, halfspace(p, (50.0, SUS_TOP_Y, -16.0), SUS_TOP_N) - _sus_zone(p), k=2.5)
