@@ -17,8 +17,11 @@ Sizes and shapes:
   from the medial (larger) and lateral processes of the tuberosity ([NetterN], [Feneis]) to the
   anterior tubercle, the short plantar ligament's origin ([Feneis]).
 - the heel from behind broad and rounded, wider below (the processes) than above.
-- sustentaculum tali: a solid medial shelf under the talar neck, continuous with the body, the
-  middle facet on top, the FHL groove beneath it ([Feneis], [AnatNext], [NetterN]).
+- sustentaculum tali: a broad bracket-shaped medial shelf under the talar neck, rooted in the upper
+  medial body from about the front of the posterior facet forward (about 20 mm long, 10-12 mm tall),
+  its medial margin a thick rounded ridge running forward and slightly down, the middle facet on top,
+  the FHL groove beneath it continuing backwards as the smoothly concave medial surface of the body
+  down to the medial process ([Feneis], [AnatNext], [NetterN]).
 - calcaneal sulcus between the posterior and middle facets, opening laterally as the funnel-shaped
   sinus tarsi ([Feneis]).
 - peroneal trochlea 13 x 9 x 3 mm ([Hyer05]), below the lateral malleolus, the peroneus brevis
@@ -42,13 +45,13 @@ _LOFT_X = [-6.0, 3.0, 9.0, 16.0, 24.0, 33.0, 40.0, 46.0, 54.0]
 _FLOOR = [4.5, 3.5, 3.5, 6.5, 11.0, 15.5, 18.5, 22.0, 25.0]  # rises forward (the calcaneal pitch), gently concave
 # between the heel processes and the anterior tubercle
 _ROOF = [37.0, 38.5, 38.5, 40.5, 43.0, 41.0, 38.5, 41.5, 45.5]  # dips behind the facet, into the sinus tarsi
-_MEDIAL = [-8.5, -9.5, -9.5, -9.0, -9.0, -8.5, -6.0, -3.0, -1.5]
+_MEDIAL = [-8.5, -9.5, -9.5, -9.0, -9.5, -10.0, -9.0, -6.5, -2.5]
 _LATERAL = [12.0, 15.5, 17.5, 19.0, 19.5, 20.0, 20.0, 20.5, 20.5]
 SECTION_POWER = 2.6
 # sustentaculum tali: the medial margin (a thick rounded rim, 10-12 mm high, 15-20 mm overhang from
 # the medial wall) and the flat top at the height of the talus's middle facet, rising slightly backward
-SUS_RIM = (np.array([31.0, 40.0, -11.0]), np.array([38.0, 40.5, -18.5]), np.array([46.0, 40.0, -18.5]),
-           np.array([51.0, 40.5, -10.5]))
+SUS_RIM = (np.array([23.0, 39.0, -9.0]), np.array([33.0, 40.5, -16.5]), np.array([43.5, 39.5, -18.5]),
+           np.array([49.5, 38.0, -10.0]))
 SUS_RIM_R = 5.5
 SUS_TOP_Y = 44.5
 SUS_TOP_N = unit([0.45, 1.0, 0.0])
@@ -101,7 +104,7 @@ def calcaneus(g):
         med_proc = ellipsoid(p, (4.0, 6.0, -8.0), (13.0, 6.3, 8.5), frame([1.0, 0.1, 0.2]))
         lat_proc = ellipsoid(p, (2.0, 5.7, 10.0), (9.5, 5.9, 6.0), frame([1.0, 0.1, -0.1]))
         d = smin(tuber, heel, k=9.0)
-        d = smin(d, med_proc, lat_proc, k=4.0)
+        d = smin(smin(d, lat_proc, k=4.0), med_proc, k=7.0)
         d = smin(d, body(p), k=9.0)
         # posterior facet on its pedestal (the thalamus)
         upper = ellipsoid(p, ftop + [-2.0, -13.0, -1.0], (16.0, 11.0, 13.0), facet_axes)
@@ -120,11 +123,12 @@ def calcaneus(g):
         # medial, rooted in the body along its whole length; its top cut flat at the level of the
         # talus's middle facet (the carve by the talus then shapes the facet, leaving no upward lip)
         r = SUS_RIM_R
-        sus_rim = smin(capsule(p, SUS_RIM[0], SUS_RIM[1], r - 0.5, r), capsule(p, SUS_RIM[1], SUS_RIM[2], r, r),
+        sus_rim = smin(capsule(p, SUS_RIM[0], SUS_RIM[1], r - 1.5, r), capsule(p, SUS_RIM[1], SUS_RIM[2], r, r),
                        capsule(p, SUS_RIM[2], SUS_RIM[3], r, r - 1.0), k=3.0)
-        sus_web = ellipsoid(p, (43.0, 40.0, -12.5), (11.0, 6.0, 7.5), frame([1.0, -0.15, 0.0]))
-        sus = smin(sus_rim, sus_web, k=4.0)
-        d = smin(d, sus, k=6.0)
+        sus_web = smin(ellipsoid(p, (38.0, 37.5, -11.5), (16.0, 8.0, 8.0), frame([1.0, -0.1, 0.0])),
+                       ellipsoid(p, (44.0, 32.5, -8.0), (9.0, 8.0, 6.5), frame([1.0, -0.4, 0.0])), k=5.0)
+        sus = smin(sus_rim, sus_web, k=6.0)
+        d = smin(d, sus, k=8.0)
         d = smax(d, halfspace(p, (50.0, SUS_TOP_Y, -16.0), SUS_TOP_N) - _sus_zone(p), k=2.5)
         # peroneal trochlea: a small oblique ridge on the lateral face
         trochlea = ellipsoid(p, CC + [-22.5, -8.0, 9.8], (6.5, 4.5, 2.8), troch_axes)
@@ -133,19 +137,19 @@ def calcaneus(g):
         d = ssub(d, capsule(p, CC + [-36.0, -7.5, 14.6], CC + [-6.0, -19.5, 14.0], 6.0), k=3.0)
         d = ssub(d, capsule(p, CC + [-36.0, 4.0, 15.4], CC + [-12.0, -3.0, 15.0], 6.0), k=3.0)
         # the medial face hollowed under the sustentaculum (tendons and vessels pass to the sole)
-        d = ssub(d, ellipsoid(p, (26.0, 23.0, -17.5), (17.0, 10.0, 9.5), frame([1.0, 0.2, 0.0])), k=6.0)
+        d = ssub(d, ellipsoid(p, (21.0, 22.0, -20.0), (24.0, 14.0, 10.0), frame([1.0, 0.25, 0.0])), k=8.0)
         # the anterior process narrows downward: its inferomedial border is bevelled, so the cuboid
         # facet is roughly triangular, wide above ([Gray268])
         # (fading out behind the process and up under the sustentaculum)
         bevel = (-halfspace(p, CC + [-2.0, -9.0, -9.5], (0.15, -0.6, -0.8))
-                 + 0.7 * np.maximum(0.0, CC[0] - 8.0 - p[:, 0]) + 1.5 * np.maximum(0.0, p[:, 1] - CC[1] + 9.0))
+                 + 1.2 * np.maximum(0.0, CC[0] - 5.0 - p[:, 0]) + 1.5 * np.maximum(0.0, p[:, 1] - CC[1] + 9.0))
         d = ssub(d, bevel, k=4.0)
         # cuboid facet: cut the front with the saddle
         ql = (p - cc_front) @ cc_axes.T
         saddle = ql[:, 0] + ql[:, 1] ** 2 / 40.0 - ql[:, 2] ** 2 / 60.0
         d = smax(d, saddle, k=1.5)
         # FHL groove under the sustentaculum
-        d = ssub(d, capsule(p, (30.0, 34.0, -12.5), (54.0, 30.0, -12.0), 3.4), k=2.0)
+        d = ssub(d, capsule(p, (27.0, 30.5, -16.5), (54.0, 29.0, -15.0), 4.5), k=3.0)
         # calcaneal sulcus, opening laterally into the sinus tarsi
         d = ssub(d, capsule(p, ftop + [8.5, -4.0, -13.0], ftop + [15.5, -8.0, 15.0], 2.5, 5.5), k=2.5)
         # no bone below the ground
