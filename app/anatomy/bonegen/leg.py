@@ -80,7 +80,7 @@ def tibia(g):
         # shaft to metaphysis, lofted: about 46 (ML) x 40 (AP) mm just above the joint, 28 x 29 mm
         # 30 mm higher (TLEM); the shaft a rounded triangle, its anterior border (crest) fading out
         # into the broad front of the metaphysis
-        w = (1.0 - np.clip((b - (apex_b + 2.0)) / 58.0, 0.0, 1.0)) ** 2.2  # a trumpet: 1 at the joint
+        w = (1.0 - np.clip(_soft_pos(b - (apex_b + 2.0), 6.0) / 58.0, 0.0, 1.0)) ** 2.2  # a trumpet: 1 at the joint, no kink
         x = apex_b + 2.0 - b  # toward the joint the rim draws in a little (lips), without a crease
         rim = 0.5 * (x + np.sqrt(x * x + 25.0))
         # below the joint line the medial wall steps out into the malleolus's broad base (ML ≈15)
@@ -100,15 +100,16 @@ def tibia(g):
         # converge downward, the larger anterior colliculus reaching lowest, the posterior one
         # shorter, the intercollicular groove between ([IMAIOS-IC], TLEM)
         c_in = D.medial_edge(a) - GAP_MM
-        a_ant = 4.0 + 0.75 * np.maximum(b - 4.0, 0.0)
+        # its anterior border sweeps forward at the root into the metaphysis's front: no ledge
+        a_ant = 4.0 + 0.75 * _soft_pos(b - 4.0, 3.0) + 5.0 * _smooth((b - 6.0) / 10.0)
         a_post = -6.0 - 0.9 * np.maximum(b - 6.0, 0.0)
-        thick = 10.0 + 6.5 * _smooth((b - 2.0) / 15.0)  # ≈15 mm side to side at its root
+        thick = 10.0 + 8.5 * _smooth((b - 2.0) / 16.0)  # ≈15 mm side to side at its root, its medial face running on up into the shaft's
         tip = smin(4.0 + 0.07 * (a - 3.0) ** 2, 7.5 + 0.15 * (a + 7.0) ** 2, k=1.0)
         mm = smax(c_in - thick - c, a - a_ant, k=3.0)
         mm = smax(mm, a_post - a, k=3.0)
         mm = smax(mm, (tip - b) * 0.8, k=2.5)
         mm = smax(mm, c - c_in, k=1.0)  # its flat articular face
-        d = smax(sec * 0.9, smin(lips, mm, k=8.0), k=6.0)  # no ledge, no sharp rim
+        d = smax(sec * 0.9, smin(lips, mm, k=14.0), k=8.0)  # no ledge, no sharp rim
         # the vault: the trochlea (between its borders) grown by the joint space
         d = smax(d, -np.maximum(D.surface(p, grow=GAP_MM), D.sides(p, grow=GAP_MM)), k=1.0)
         # groove for tibialis posterior on the back of the malleolus
