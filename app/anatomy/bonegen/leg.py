@@ -156,7 +156,7 @@ def fibula(g):
         d = smax(d, (tip_b - b), k=2.0)
         # the flat facet itself: the medial face follows the talus's facet at every a
         fz = (D.lateral_facet(a, b) + SPACE_MM - 0.7) - c
-        d = smax(d, fz - 20.0 * _smooth((b - (apex_b - 2.0)) / 18.0), k=1.5)
+        d = smax(d, fz - 20.0 * _smooth((b - (apex_b - 2.0)) / 18.0), k=3.5)  # its rim rounded
         # malleolar fossa behind the facet, low; the peroneal groove down the back
         d = ssub(d, _flat(p, D, [-12.0, 2.5, D.lateral_facet(-12.0, 2.5) + SPACE_MM + 1.0], (4.0, 6.0, 3.0)), k=1.5)
         d = ssub(d, capsule(p, D.to_foot([-17.5, tip_b + 6.0, 22.5]), D.to_foot([-19.5, apex_b + 12.0, 24.5]), 4.5), k=2.5)
