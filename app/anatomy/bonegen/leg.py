@@ -46,6 +46,11 @@ def _lerp(x0, x1, t):
     return x0 + (x1 - x0) * t
 
 
+def _soft_pos(x, k):
+    """max(x, 0) rounded over about k mm."""
+    return 0.5 * (x + np.sqrt(x * x + k * k))
+
+
 def _section(a, c, ha, hc, r):
     """Distance (in the a-c plane) to a rounded rectangle of half sizes ha, hc and corner radius r:
     a lofted section, its half sizes changing with the height."""
@@ -75,7 +80,7 @@ def tibia(g):
         # shaft to metaphysis, lofted: about 46 (ML) x 40 (AP) mm just above the joint, 28 x 29 mm
         # 30 mm higher (TLEM); the shaft a rounded triangle, its anterior border (crest) fading out
         # into the broad front of the metaphysis
-        w = (1.0 - np.clip((b - (apex_b + 2.0)) / 58.0, 0.0, 1.0)) ** 2.2  # a trumpet: 1 at the joint
+        w = (1.0 - np.clip(_soft_pos(b - (apex_b + 2.0), 6.0) / 58.0, 0.0, 1.0)) ** 2.2  # a trumpet: 1 at the joint, no kink
         x = apex_b + 2.0 - b  # toward the joint the rim draws in a little (lips), without a crease
         rim = 0.5 * (x + np.sqrt(x * x + 25.0))
         # below the joint line the medial wall steps out into the malleolus's broad base (ML ≈15)
@@ -85,8 +90,8 @@ def tibia(g):
         c0 = -2.5 - 3.0 * w - 0.15 * rim - 0.5 * mm_base + lean[2] * (b - apex_b)  # the medial wall runs on down
         sec = _section(a - a0, c - c0, ha, hc, np.minimum(ha, hc) * 0.7)
         crest_off = 0.6 * ha + 0.5 + 20.0 * w
-        sec = smax(sec, (a - a0) * 0.6 - (c - c0 + 2.0) * 0.8 - crest_off, k=4.0)  # medial surface
-        sec = smax(sec, (a - a0) * 0.6 + (c - c0 + 2.0) * 0.8 - crest_off - 1.5, k=5.0)  # lateral surface
+        sec = smax(sec, (a - a0) * 0.6 - (c - c0 + 2.0) * 0.8 - crest_off, k=9.0)  # medial surface
+        sec = smax(sec, (a - a0) * 0.6 + (c - c0 + 2.0) * 0.8 - crest_off - 1.5, k=6.0)  # lateral surface
         # the plafond's rim: the posterior lip hangs lower (≈5 mm below the apex) than the anterior (≈3)
         lips = (apex_b - 5.5 + 0.07 * a) - b
         # medial malleolus: the metaphysis's medial part carried on down, a pyramid flattened from
@@ -95,15 +100,16 @@ def tibia(g):
         # converge downward, the larger anterior colliculus reaching lowest, the posterior one
         # shorter, the intercollicular groove between ([IMAIOS-IC], TLEM)
         c_in = D.medial_edge(a) - GAP_MM
-        a_ant = 4.0 + 0.75 * np.maximum(b - 4.0, 0.0)
+        # its anterior border sweeps forward at the root into the metaphysis's front: no ledge
+        a_ant = 4.0 + 0.75 * _soft_pos(b - 4.0, 3.0) + 5.0 * _smooth((b - 6.0) / 10.0)
         a_post = -6.0 - 0.9 * np.maximum(b - 6.0, 0.0)
-        thick = 10.0 + 6.5 * _smooth((b - 2.0) / 15.0)  # ≈15 mm side to side at its root
+        thick = 10.0 + 8.5 * _smooth((b - 2.0) / 16.0)  # ≈15 mm side to side at its root, its medial face running on up into the shaft's
         tip = smin(4.0 + 0.07 * (a - 3.0) ** 2, 7.5 + 0.15 * (a + 7.0) ** 2, k=1.0)
         mm = smax(c_in - thick - c, a - a_ant, k=3.0)
         mm = smax(mm, a_post - a, k=3.0)
         mm = smax(mm, (tip - b) * 0.8, k=2.5)
         mm = smax(mm, c - c_in, k=1.0)  # its flat articular face
-        d = smax(sec * 0.9, smin(lips, mm, k=4.0), k=4.0)
+        d = smax(sec * 0.9, smin(lips, mm, k=14.0), k=8.0)  # no ledge, no sharp rim
         # the vault: the trochlea (between its borders) grown by the joint space
         d = smax(d, -np.maximum(D.surface(p, grow=GAP_MM), D.sides(p, grow=GAP_MM)), k=1.0)
         # groove for tibialis posterior on the back of the malleolus
@@ -132,20 +138,25 @@ def fibula(g):
         # a rounded tip; above the plafond the shaft, 14 x 8 mm (TLEM)
         s = np.clip((b - tip_b) / (apex_b - tip_b), 0.0, 1.0)
         s2 = _smooth((b - apex_b) / 45.0)
-        cap = np.maximum(1.0 - (1.0 - s) ** 2, 0.0) ** 0.45  # the blunt, rounded tip
-        ha = np.where(b < apex_b, 0.2 + 12.3 * s ** 0.5, _lerp(12.5, 7.0, s2))  # pyramidal in side view
-        hc = np.where(b < apex_b, 0.2 + 8.8 * cap, _lerp(9.0, 4.5, s2))
+        up = _soft_pos(b - apex_b, 4.0)  # height above the plafond, without a kink at it
+        cap = np.maximum(1.0 - (1.0 - s) ** 2, 0.0)
+        # every profile meets the shaft's with a matching slope, so no ring shows where they join
+        ha = np.where(b < apex_b, 0.2 + 12.3 * cap ** 0.5, _lerp(12.5, 7.0, s2))  # pyramidal in side view
+        hc = np.where(b < apex_b, 0.2 + 8.8 * cap ** 0.45, _lerp(9.0, 4.0, s2))
         # its posterior border nearly straight, the anterior border sloping back down to the tip
         a0 = np.where(b < apex_b, -14.0 + 5.0 * (1.0 - s) ** 1.5 + ha, _lerp(-1.5, -6.0, s2))
         # its medial face is the facet on the talus's triangular lateral facet, one joint space off
-        face = D.lateral_facet(a0, np.minimum(b, apex_b)) + SPACE_MM - 0.7
-        c0 = np.where(b < apex_b, face + hc, _lerp(face + hc, 19.0, s2) + lean[2] * (b - apex_b))
-        a0 = a0 + lean[0] * np.maximum(b - apex_b, 0.0)
-        d = _section(a - a0, c - c0, ha, hc, np.minimum(ha, hc) * 0.95) * 0.7
+        face = D.lateral_facet(a0, b - _soft_pos(b - apex_b, 2.0)) + SPACE_MM - 0.7
+        c0 = _lerp(face + hc, 19.0, s2) + lean[2] * up
+        a0 = a0 + lean[0] * up
+        # a rounded, slightly squared ellipse: the lateral (subcutaneous) surface convex, the shaft
+        # a slender rounded bone with no flat face
+        ua, uc = np.abs(a - a0) / ha, np.abs(c - c0) / hc
+        d = ((ua ** 2.4 + uc ** 2.4) ** (1.0 / 2.4) - 1.0) * np.minimum(ha, hc) * 0.7
         d = smax(d, (tip_b - b), k=2.0)
         # the flat facet itself: the medial face follows the talus's facet at every a
         fz = (D.lateral_facet(a, b) + SPACE_MM - 0.7) - c
-        d = smax(d, fz - 20.0 * _smooth((b - (apex_b - 2.0)) / 18.0), k=1.5)
+        d = smax(d, fz - 20.0 * _smooth((b - (apex_b - 2.0)) / 18.0), k=3.5)  # its rim rounded
         # malleolar fossa behind the facet, low; the peroneal groove down the back
         d = ssub(d, _flat(p, D, [-12.0, 2.5, D.lateral_facet(-12.0, 2.5) + SPACE_MM + 1.0], (4.0, 6.0, 3.0)), k=1.5)
         d = ssub(d, capsule(p, D.to_foot([-17.5, tip_b + 6.0, 22.5]), D.to_foot([-19.5, apex_b + 12.0, 24.5]), 4.5), k=2.5)
