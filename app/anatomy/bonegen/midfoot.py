@@ -15,7 +15,8 @@ Each bone is placed on the rig's joint centres (mm, foot frame: X anterior, Y su
   medial face for the lateral cuneiform.
 - cuneiforms: wedges between their navicular facet and their metatarsal base, their articular faces
   flat with rounded rims, their non-articular surfaces bevelled into them with broad rounded edges
-  and a little hollowed between the joints (C1's subcutaneous medial face a little convex). C1 base plantar,
+  and a little hollowed between the joints (C1's subcutaneous medial face convex both ways, rough for
+  tibialis anterior). C1 base plantar,
   thin edge dorsal (its dorsomedial edge bevelled), kidney-shaped distal facet; C2 base dorsal
   (square dorsal surface), apex plantar, the shortest (its
   distal face recessed about 10 mm behind C1's along the MT2 axis: the mortise for the MT2 base);
@@ -170,19 +171,31 @@ def _sloped(a, b, up):
     return np.array([xa, ya, 0.0]), n
 
 
+#: C1's subcutaneous medial face: convex both ways (a paraboloid of this radius about its centre,
+#: leaning so that the bone tapers upward to its thin dorsal edge ([Frazer-Cun], [Gray-Cun], §5).
+C1_MEDIAL_CENTRE = np.array([85.0, 34.0, -33.5])
+C1_MEDIAL_NORMAL = unit([0.0, 0.4, -1.0])
+C1_MEDIAL_RADIUS_MM = 32.0
+
+
 def medial_cuneiform(g):
     wedge = _cuneiform(
         g, 1,
-        (np.array([0.0, 40.0, -32.0]), unit([0.0, 0.2, -1.0])),  # medial face (subcutaneous)
+        (np.array([0.0, 40.0, -60.0]), unit([0.0, 0.2, -1.0])),  # (replaced by the convex face below)
         _side(*C1_C2, +1, GAP_MM),
         _sloped((72.0, 57.5), (98.0, 48.5), +1),  # thin dorsal edge
         _sloped((72.0, 36.0), (98.0, 14.0), -1),  # broad plantar base, lowest in front (about 18 mm)
-        free=("medial", "dorsal", "plantar"), hollow={"medial": -1.5})  # the medial face a little convex
+        free=("medial", "dorsal", "plantar"))
     # the dorsomedial edge bevelled: the thin dorsal edge ([Frazer-Cun], §5)
-    bevel = (np.array([85.0, 49.0, -27.5]), unit([0.0, 1.0, -1.1]))
+    bevel = (np.array([85.0, 48.0, -26.0]), unit([0.0, 1.0, -1.0]))
+    c, n, r = C1_MEDIAL_CENTRE, C1_MEDIAL_NORMAL, C1_MEDIAL_RADIUS_MM
 
     def f(p):
-        return smax(wedge(p), halfspace(p, *bevel), k=4.0)
+        q = p - c
+        h = q @ n
+        medial = h + (np.einsum("ij,ij->i", q, q) - h * h) / (2.0 * r)  # bulging medially, both ways
+        d = smax(wedge(p), medial, k=5.0)
+        return smax(d, halfspace(p, *bevel), k=6.0)
     return f
 
 
