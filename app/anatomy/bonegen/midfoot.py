@@ -12,7 +12,8 @@ Each bone is placed on the rig's joint centres (mm, foot frame: X anterior, Y su
   a saddle-shaped (concavo-convex) calcaneal facet with the posteromedial calcaneal process; distal
   facets for MT4 and MT5 meeting at a vertical ridge; the oblique plantar peroneal groove with the
   ridge and the tuberosity behind it (kept behind the MT4/MT5 facets, clear of the MT5 base); a
-  medial face for the lateral cuneiform.
+  medial face for the lateral cuneiform; its non-articular lateral border and dorsum meet the rest with
+  broad rounded edges and its plantar surface is convex, so that it reads as a bone, not a box.
 - cuneiforms: wedges between their navicular facet and their metatarsal base, their articular faces
   flat with rounded rims, their non-articular surfaces bevelled into them with broad rounded edges
   and a little hollowed between the joints (C1's subcutaneous medial face convex both ways, rough for
@@ -86,6 +87,10 @@ def navicular(g):
     return f
 
 
+#: Cuboid: rounding (mm) of the edges of its non-articular surfaces and the radius of its convex plantar surface.
+CUBOID_FREE_ROUND_MM, CUBOID_PLANTAR_RADIUS_MM = 6.0, 35.0
+
+
 def cuboid(g):
     CC, T4, T5 = g.J["calcaneocuboid"], g.J["tarsometatarsal_4"], g.J["tarsometatarsal_5"]
     _, _, u4 = g.ray(4)
@@ -103,8 +108,16 @@ def cuboid(g):
     ridge_a, ridge_b = np.array([65.0, 18.0, 26.0]), np.array([69.5, 19.5, 8.0])
     groove_a, groove_b = np.array([71.5, 14.5, 29.0]), np.array([79.0, 14.0, 6.0])
 
+    plantar_c, plantar_n = np.array([62.0, 17.5, 15.0]), unit(faces[5][1])
+
     def f(p):
-        body = planes(p, faces, k=3.0)
+        body = planes(p, faces[:3], k=3.0)  # the articular faces: rims a little rounded
+        for point, normal in faces[3:5]:  # the non-articular lateral border and dorsum: broad rounded edges
+            body = smax(body, halfspace(p, point, normal), k=CUBOID_FREE_ROUND_MM)
+        q = p - plantar_c  # the plantar surface convex both ways (radius CUBOID_PLANTAR_RADIUS_MM)
+        h = q @ plantar_n
+        plantar = h + (np.einsum("ij,ij->i", q, q) - h * h) / (2.0 * CUBOID_PLANTAR_RADIUS_MM)
+        body = smax(body, plantar, k=CUBOID_FREE_ROUND_MM)
         # saddle-shaped calcaneal facet, the counterpart of the calcaneus's (hindfoot.calcaneus: its front
         # 0.9 mm behind the centre, x + y^2/40 - z^2/60 = 0): concave from above down, convex side to side
         q = (p - CC) @ cc_axes.T
