@@ -186,9 +186,9 @@ def _sloped(a, b, up):
 
 #: C1's subcutaneous medial face: convex both ways (a paraboloid of this radius about its centre,
 #: leaning so that the bone tapers upward to its thin dorsal edge ([Frazer-Cun], [Gray-Cun], §5).
-C1_MEDIAL_CENTRE = np.array([85.0, 34.0, -33.5])
+C1_MEDIAL_CENTRE = np.array([85.0, 34.0, -35.0])
 C1_MEDIAL_NORMAL = unit([0.0, 0.4, -1.0])
-C1_MEDIAL_RADIUS_MM = 32.0
+C1_MEDIAL_RADIUS_MM = 18.0
 
 
 def medial_cuneiform(g):
