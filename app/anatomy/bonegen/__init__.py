@@ -248,11 +248,10 @@ def carved_volume(name: str, sdfs: dict[str, SDF], settings: dict, W: np.ndarray
     lo, hi = _bounds(name, raw)
     h = settings.get("voxel_mm", DEFAULT_VOXEL_MM)
     n = np.ceil((hi - lo) / h).astype(int) + 1
-    axes = [lo[k] + h * np.arange(n[k]) for k in range(3)]
-    grid = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, 3)
     values = sample_grid(raw, lo, h, n, exact_within=CARVE_BLEND_MM + 1.0).ravel()
     band = np.flatnonzero(values < CARVE_BLEND_MM + 1.0)  # only where the surface can change
-    pts = grid[band]
+    band_ijk = np.stack(np.unravel_index(band, n), axis=1)  # their grid indices
+    pts = lo + h * band_ijk
     ph = np.c_[pts, np.ones(len(pts))]
     for other in CARVE_ORDER[: CARVE_ORDER.index(name)]:
         if other not in sdfs:
@@ -273,7 +272,7 @@ def carved_volume(name: str, sdfs: dict[str, SDF], settings: dict, W: np.ndarray
         reach = gap + CARVE_BLEND_MM + 0.5  # a carver this close (in some pose) changes the surface
         # first on a grid COARSE times coarser: a point whose coarse estimate is far beyond reach is
         # beyond reach (the estimate errs by at most SDF_SLOPE times half a coarse cell's diagonal)
-        ijk = np.stack(np.unravel_index(band[cand], n), axis=1)
+        ijk = band_ijk[cand]
         c0, c1 = ijk.min(axis=0) // COARSE, ijk.max(axis=0) // COARSE + 1
         H = h * COARSE
         cijk = np.stack(np.meshgrid(*(np.arange(c0[k], c1[k] + 1) for k in range(3)), indexing="ij"), axis=-1)
