@@ -7,6 +7,7 @@ never used here. One render per frame, FXAA, no MSAA (see docs in the headless r
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -31,24 +32,26 @@ NOTE_CACHE = 64
 LOD_MIN_PX2 = 16.0
 LOD_MIN_KEEP = 0.3
 _DECIMATED: dict[tuple[int, float], tuple[object, pv.PolyData]] = {}
+_DECIMATE_LOCK = threading.Lock()
 
 
 def decimated(mesh: pv.PolyData, keep: float) -> pv.PolyData:
     """``mesh`` with about ``keep`` of its triangles (quadric decimation, volume kept), smooth point
     normals; cached per mesh and fraction (a clip, then the next one, reuse it)."""
-    key = (id(mesh), keep)
-    hit = _DECIMATED.get(key)
-    if hit is not None and hit[0] is mesh:
-        return hit[1]
-    dec = vtk.vtkQuadricDecimation()
-    dec.SetInputData(mesh)
-    dec.SetTargetReduction(1.0 - keep)
-    dec.VolumePreservationOn()
-    dec.Update()
-    out = pv.wrap(dec.GetOutput()).compute_normals(cell_normals=False, split_vertices=False,
-                                                   auto_orient_normals=False, consistent_normals=False)
-    _DECIMATED[key] = (mesh, out)
-    return out
+    with _DECIMATE_LOCK:  # two clip stages on two threads decimate each bone once
+        key = (id(mesh), keep)
+        hit = _DECIMATED.get(key)
+        if hit is not None and hit[0] is mesh:
+            return hit[1]
+        dec = vtk.vtkQuadricDecimation()
+        dec.SetInputData(mesh)
+        dec.SetTargetReduction(1.0 - keep)
+        dec.VolumePreservationOn()
+        dec.Update()
+        out = pv.wrap(dec.GetOutput()).compute_normals(cell_normals=False, split_vertices=False,
+                                                       auto_orient_normals=False, consistent_normals=False)
+        _DECIMATED[key] = (mesh, out)
+        return out
 
 
 class OffscreenStage:
@@ -127,7 +130,7 @@ class OffscreenStage:
             self.caption_actor = None
         if text:
             self.caption_actor = self.plotter.add_text(text, position=position, font_size=font_size,
-                                                       color="white", shadow=True)
+                                                       color="white", shadow=True, render=False)
             prop = self.caption_actor.GetTextProperty()
             prop.SetBackgroundColor(0.06, 0.07, 0.09)
             prop.SetBackgroundOpacity(0.65)
@@ -208,7 +211,7 @@ class OffscreenStage:
             return
         lines = describe_states(self.tissue_set, tech.targets, W_true)
         self.info_actor = self.plotter.add_text("Target tissues (true size)\n" + "\n".join(lines), position="upper_left",
-                                                font_size=11, color="white", shadow=True)
+                                                font_size=11, color="white", shadow=True, render=False)
         prop = self.info_actor.GetTextProperty()
         prop.SetBackgroundColor(0.06, 0.07, 0.09)
         prop.SetBackgroundOpacity(1.0)

@@ -5,6 +5,7 @@ import errno
 import os
 import subprocess
 import sys
+import threading
 
 import imageio.v2 as iio2
 import imageio.v3 as iio
@@ -66,7 +67,8 @@ def test_captions_change_between_phases(tmp_path, rig, lib, meshes):
     assert np.abs(caption_band(fb) - caption_band(fc)).sum(axis=2).mean() > 5  # the caption is there
 
 
-def test_cancel_leaves_nothing(tmp_path, rig, lib, meshes):
+@pytest.mark.parametrize("threads", [1, 2])
+def test_cancel_leaves_nothing(tmp_path, rig, lib, meshes, threads):
     tech = lib.technique("toe-rotation-1")
     calls = []
 
@@ -75,11 +77,13 @@ def test_cancel_leaves_nothing(tmp_path, rig, lib, meshes):
         return len(calls) > 5
 
     with pytest.raises(ExportCancelled):
-        export_technique(tech, rig, tmp_path / "clip.mp4", size=SIZE, fps=10, cancel=cancel, meshes=meshes)
+        export_technique(tech, rig, tmp_path / "clip.mp4", size=SIZE, fps=10, cancel=cancel, meshes=meshes,
+                         render_threads=threads)
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_full_disk_leaves_nothing(tmp_path, rig, lib, meshes, monkeypatch):
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_full_disk_leaves_nothing(tmp_path, rig, lib, meshes, monkeypatch, threads):
     from app.export import video
 
     real_put = video._Writer.put
@@ -93,7 +97,8 @@ def test_a_full_disk_leaves_nothing(tmp_path, rig, lib, meshes, monkeypatch):
 
     monkeypatch.setattr(video._Writer, "put", put)
     with pytest.raises(TalusError, match="disk is full"):
-        export_technique(lib.technique("toe-rotation-1"), rig, tmp_path / "clip.mp4", size=SIZE, fps=10, meshes=meshes)
+        export_technique(lib.technique("toe-rotation-1"), rig, tmp_path / "clip.mp4", size=SIZE, fps=10, meshes=meshes,
+                         render_threads=threads)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -262,7 +267,8 @@ def test_slow_motion_renders_a_distinct_interpolated_pose_every_frame(tmp_path, 
     monkeypatch.setattr(SkeletonScene, "set_transforms", lambda self, W: (shown.append(np.array(W)), real(self, W)))
     tech = lib.technique("toe-rotation-2")
     fps, speed, start, end = 30, 0.25, 2.0, 4.0
-    export_technique(tech, rig, f"{tmp_path}/f/", size=SIZE, fps=fps, start=start, end=end, speed=speed, meshes=meshes)
+    export_technique(tech, rig, f"{tmp_path}/f/", size=SIZE, fps=fps, start=start, end=end, speed=speed, meshes=meshes,
+                     render_threads=1)  # in order (two threads give the same frames: test_two_render_threads...)
     frames = shown[-frames_expected(end - start, fps, speed):]
     tl = Timeline(tech, rig)
     times = start + np.arange(len(frames)) * speed / fps
@@ -286,3 +292,62 @@ def test_a_magnified_clip_says_drawn_and_true_size_on_every_frame(tmp_path, rig,
     export_technique(lib.technique("talocrural-traction"), rig, f"{tmp_path}/g/", size=SIZE, fps=2, start="Hold",
                      end="Hold", magnify=1, meshes=meshes)
     assert notes and not any(notes)  # true size: nothing to say
+
+
+# -- two render threads ----------------------------------------------------------------------------
+
+def test_two_render_threads_write_the_same_frames_as_one(tmp_path, rig, lib, meshes):
+    """Frames rendered in turn by two stages come out in order and equal to one stage's, pixel for pixel
+    (captions changing between phases, the magnification note changing every frame)."""
+    tech = lib.technique("talocrural-traction")
+    kw = dict(size=(240, 160), fps=4, start=0.0, end=6.0, captions=True, magnify=6, meshes=meshes)
+    one = export_technique(tech, rig, f"{tmp_path}/one/", render_threads=1, **kw)
+    two = export_technique(tech, rig, f"{tmp_path}/two/", render_threads=2, **kw)
+    names = sorted(p.name for p in one.iterdir())
+    assert names == sorted(p.name for p in two.iterdir()) and len(names) == frames_expected(6.0, 4)
+    frames = [iio.imread(one / n) for n in names]
+    assert all(np.array_equal(f, iio.imread(two / n)) for f, n in zip(frames, names))
+    assert any(not np.array_equal(frames[k], frames[k + 1]) for k in range(len(frames) - 1))  # it moves
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_every_exported_frame_is_rendered_exactly_once(tmp_path, rig, lib, meshes, monkeypatch, threads):
+    """No extra render when a caption changes, the note changes or the target tissues' strain is listed."""
+    from app.scene import offscreen
+
+    renders = []
+    real_init = offscreen.OffscreenStage.__init__
+
+    def init(self, *a, **k):
+        real_init(self, *a, **k)  # its own first render (fonts, shaders) is part of setting up
+        self.plotter.ren_win.AddObserver("StartEvent", lambda *_: renders.append(1))
+
+    monkeypatch.setattr(offscreen.OffscreenStage, "__init__", init)
+    tech = lib.technique("talocrural-traction")
+    export_technique(tech, rig, f"{tmp_path}/a/", size=SIZE, fps=2, start=0.0, end=6.0, captions=True, magnify=6,
+                     meshes=meshes, render_threads=threads)
+    assert len(renders) == frames_expected(6.0, 2)
+    renders.clear()
+    export_technique(tech, rig, f"{tmp_path}/b/", size=SIZE, fps=2, start=0.0, end=3.0, captions=True,
+                     tissues=("ankle",), meshes=meshes, render_threads=threads)
+    assert tech.targets and len(renders) == frames_expected(3.0, 2)
+
+
+def test_a_failing_render_thread_stops_the_export_and_leaves_nothing(tmp_path, rig, lib, meshes, monkeypatch):
+    from app.export import video
+
+    real_draw = video._ClipStage.draw
+    drawn = []
+
+    def draw(self, t):
+        drawn.append(t)
+        if len(drawn) == 7:
+            raise MemoryError("out of memory in the renderer")
+        return real_draw(self, t)
+
+    monkeypatch.setattr(video._ClipStage, "draw", draw)
+    with pytest.raises(MemoryError, match="out of memory in the renderer"):
+        export_technique(lib.technique("toe-rotation-1"), rig, tmp_path / "clip.mp4", size=SIZE, fps=10,
+                         meshes=meshes, render_threads=2)
+    assert list(tmp_path.iterdir()) == []
+    assert not [t for t in threading.enumerate() if t.name.startswith("talus-render")]
