@@ -156,6 +156,27 @@ def test_changes_while_dragging_coalesce_into_one_render(explore, qtbot):
     assert win.view.render_count == count + 1
 
 
+def test_a_slider_drag_moves_the_picture_at_motion_resolution_and_ends_full(explore, qtbot):
+    """Dragging a joint slider counts as motion (like playing): reduced resolution while the drag lasts,
+    when a full frame is too slow; letting go renders a full-resolution frame of the final pose."""
+    win = explore
+    plotter = win.view.plotter
+    plotter.motion_scale = 0.5  # as the view does by itself on a slow renderer
+    slider = win.explore.panel.rows["talocrural.dorsiflexion"].slider
+    slider.setSliderDown(True)
+    count = win.view.render_count
+    slider.setValue(120)
+    qtbot.waitUntil(lambda: win.view.render_count > count, timeout=2000)
+    assert plotter.moving and plotter.display_scale == 0.5
+    slider.setValue(150)
+    count = win.view.render_count
+    slider.setSliderDown(False)  # let go
+    qtbot.waitUntil(lambda: win.view.render_count > count and plotter.display_scale == 1.0, timeout=2000)
+    assert not plotter.moving
+    assert win.explore.model.value("talocrural.dorsiflexion") == 15.0
+    np.testing.assert_allclose(win.shown_frame_transforms(), win.explore.model.transforms(), atol=1e-9)
+
+
 def test_readout_and_axes_follow_the_explored_joint(explore, rig):
     win = explore
     win.explore.panel.rows["subtalar.inversion"].spin.setValue(15.0)

@@ -89,6 +89,7 @@ class PoseModel(QObject):
 
     pose_changed = Signal()
     touched = Signal(str)  # the joint last moved (for its axis)
+    dragging_changed = Signal(bool)  # a slider drag started (True) or ended (False)
 
     def __init__(self, rig, parent: QObject | None = None):
         super().__init__(parent)
@@ -104,6 +105,7 @@ class PoseModel(QObject):
         self.undo_stack = QUndoStack(self)
         self._merge_ids: dict[str, int] = {}
         self._next_merge_id = 0
+        self.dragging = False
         self._edits: list[_PoseEdit] = []  # the stack's commands, for the history plot
 
     # -- reading -------------------------------------------------------------------------------------
@@ -135,6 +137,9 @@ class PoseModel(QObject):
         after = self.clamp(np.asarray(q, dtype=float))
         if np.array_equal(after, self.q):
             return
+        if merge_key and not self.dragging:
+            self.dragging = True
+            self.dragging_changed.emit(True)
         if merge_key and merge_key not in self._merge_ids:
             self._next_merge_id += 1  # a new drag never merges with an earlier one
             self._merge_ids[merge_key] = self._next_merge_id
@@ -188,6 +193,9 @@ class PoseModel(QObject):
     def end_drag(self) -> None:
         """Close the current drag: the next edit starts a new undo step."""
         self._merge_ids.clear()
+        if self.dragging:
+            self.dragging = False
+            self.dragging_changed.emit(False)
 
     def _apply(self, q: np.ndarray) -> None:
         self.q = q.copy()  # the caller (set_pose, undo, redo) announces the change once
@@ -212,6 +220,9 @@ class ExploreMode:
         self.dock.hide()
         self.model.pose_changed.connect(self._show)
         self.model.touched.connect(self._on_touched)
+        # a slider drag moves the picture like playing does: reduced resolution while it is too slow
+        # for full, a full-resolution frame as soon as the slider is let go
+        self.model.dragging_changed.connect(lambda on: window.view.set_moving("slider", on))
         self.readout = window.readout
 
     def activate(self) -> None:
