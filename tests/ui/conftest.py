@@ -15,8 +15,16 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _long_lived_objects_frozen(rig, meshes, lib):
+    """Leave what lives for the whole session (modules, the rig, meshes, library) out of the garbage
+    collector's work: every window's teardown collects, and each collection would walk them all."""
+    import app.ui.main_window  # noqa: F401 - imported once, before the freeze
 
-
+    gc.collect()
+    gc.freeze()
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture
