@@ -1,7 +1,8 @@
 """Rendering with no display: stills (and, through :class:`OffscreenStage`, video frames).
 
-A plain ``pyvista.Plotter(off_screen=True)`` renders through EGL with no X server; the Qt widget is
-never used here. One render per frame, FXAA, no MSAA (see docs in the headless reference).
+An off-screen VTK render window renders through EGL with no X server (:class:`OffscreenPlotter`:
+VTK alone, no ``pyvista.plotting``); the Qt widget is never used here. One render per frame, no
+MSAA, no FXAA (see the headless reference).
 """
 
 from __future__ import annotations
@@ -54,6 +55,70 @@ def decimated(mesh: pv.PolyData, keep: float) -> pv.PolyData:
         return out
 
 
+#: corner of a vtkCornerAnnotation for each text position
+_CORNERS = {"lower_left": 0, "lower_right": 1, "upper_left": 2, "upper_right": 3}
+
+
+class OffscreenPlotter:
+    """What the stage and the scene layers need of a plotter, built from VTK alone.
+
+    ``pyvista.Plotter`` imports :mod:`pyvista.plotting`, which imports matplotlib's pyplot: about 1.5 s
+    of every ``talus still`` and ``talus export`` (and so of every export from the window, which runs
+    one) before the first frame. This is the same EGL render window (``VTK_DEFAULT_OPENGL_WINDOW``),
+    renderer and corner text; the window's view (:class:`app.ui.raster_view.RasterPlotter`) offers
+    the same few members to the same layers.
+    """
+
+    def __init__(self, size: tuple[int, int]):
+        from vtkmodules.vtkRenderingCore import vtkRenderer, vtkRenderWindow
+
+        self.ren_win = vtkRenderWindow()
+        self.ren_win.SetOffScreenRendering(1)
+        self.ren_win.SetMultiSamples(0)
+        self.ren_win.SetSize(*size)
+        self.renderer = vtkRenderer()
+        self.ren_win.AddRenderer(self.renderer)
+
+    @property
+    def window_size(self) -> tuple[int, int]:
+        return tuple(self.ren_win.GetSize())
+
+    def render(self) -> None:
+        self.ren_win.Render()
+
+    def add_text(self, text: str, *, position: str = "upper_left", font_size: int = 12, color=(1.0, 1.0, 1.0),
+                 shadow: bool = False, render: bool = False):
+        """A corner annotation of ``text`` (as pyvista's ``add_text`` makes one: Arial, its size scaled
+        linearly by ``font_size // 2``), added to the renderer; ``render``: render at once."""
+        from vtkmodules.vtkRenderingAnnotation import vtkCornerAnnotation
+
+        actor = vtkCornerAnnotation()
+        actor.SetText(_CORNERS[position], text)
+        actor.SetLinearFontScaleFactor(font_size // 2)
+        prop = actor.GetTextProperty()
+        prop.SetFontFamilyToArial()
+        if isinstance(color, str):
+            from vtkmodules.vtkCommonColor import vtkNamedColors
+
+            color = vtkNamedColors().GetColor3d(color)
+        prop.SetColor(*color)
+        prop.SetShadow(bool(shadow))
+        actor.SetPickable(False)
+        self.renderer.AddViewProp(actor)
+        if render:
+            self.render()
+        return actor
+
+    def remove_actor(self, actor, *, render: bool = False) -> None:
+        self.renderer.RemoveViewProp(actor)
+        if render:
+            self.render()
+
+    def close(self) -> None:
+        self.renderer.RemoveAllViewProps()
+        self.ren_win.Finalize()
+
+
 class OffscreenStage:
     """An off-screen plotter holding the skeleton, ready to pose and render frame after frame."""
 
@@ -61,7 +126,7 @@ class OffscreenStage:
                  rig=None, meshes=None):
         self.rig = rig or load_rig()
         self.kin = Kinematics(self.rig)
-        self.plotter = pv.Plotter(off_screen=True, window_size=list(size), lighting=None)
+        self.plotter = OffscreenPlotter(size)
         style_plotter(self.plotter)
         self.scene = SkeletonScene(self.plotter, self.rig, meshes or load_bone_meshes(self.rig), side=side)
         self.view = view
@@ -76,9 +141,7 @@ class OffscreenStage:
         self.tripod = None
         self._info_technique = None
         self.fit_view(view)
-        # pyvista renders nothing until show() has run once; tell it the camera is ours, not its default.
-        self.plotter.camera_set = True
-        self.plotter.show(auto_close=False)
+        self.plotter.render()  # the first render: the context, fonts and shaders are made here
 
     def fit_view(self, view: str, bounds=None) -> None:
         apply_view(self.plotter.renderer, view, self.side, bounds or self.scene.bounds())
