@@ -195,5 +195,6 @@ def test_a_middle_phalanx_is_a_short_bone_not_a_bead(geometry, phalanges, i):
     the waist, and the base's flare modest."""
     q = in_own_frame(geometry, phalanges[f"middle_phalanx_{i}"], "middle", i)
     assert 1.35 <= flare_ratio(q) <= 1.85, flare_ratio(q)
-    waist = min(width_at(q, f, f + 0.06) for f in np.arange(0.3, 0.7, 0.04))
-    assert width_at(q, 0.75, 0.95) > 1.03 * waist
+    waist = min(width_at(q, f, f + 0.06) for f in np.arange(0.3, 0.6, 0.03))
+    head = max(width_at(q, f, f + 0.06) for f in np.arange(0.6, 0.9, 0.03))
+    assert head > 1.03 * waist, (head, waist)

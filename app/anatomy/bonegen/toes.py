@@ -66,7 +66,7 @@ MIDDLE = {  # short (§7): a rounded base that cups the proximal head, a waist, 
     2: dict(base=(11.0, 8.4), waist=(7.0, 5.2), arch=0.3, tub=0.9),
     3: dict(base=(10.4, 8.1), waist=(6.7, 5.0), arch=0.3, tub=0.85),
     4: dict(base=(9.9, 7.8), waist=(6.4, 4.8), arch=0.3, tub=0.8),
-    5: dict(base=(9.0, 7.4), waist=(5.6, 4.4), arch=0.2, tub=0.75),
+    5: dict(base=(9.0, 7.4), waist=(6.0, 4.5), arch=0.2, tub=0.75, reach=0.95),  # squat: the flare runs to the head
 }
 #   base (W, H), waist (W, H), tuft (W, H) in mm; tub: the flexor tubercle (mm)
 DISTAL = {
@@ -265,7 +265,7 @@ def lesser_base(q, x0, xw, bw, bh, yb, tub, top):
     xb = x0 + 0.3 * (xw - x0)
     col = [ellipsoid(q, (xb, yb - 0.12 * bh, s * (bw - 0.7)), (0.9, 0.8, 0.75)) for s in (-1.0, 1.0)]
     lip = ellipsoid(q, (x0 + 0.55, top - 0.3, 0.0), (0.8, 0.55, 0.45 * bw))
-    flex = [ellipsoid(q, (xb + 0.3, yb - bh + 0.7 * tub, s * 0.3 * bw), (1.8 * tub, 0.75 * tub, 1.1 * tub))
+    flex = [ellipsoid(q, (x0 + 0.2 * (xw - x0), yb - bh + 0.6 * tub, s * 0.3 * bw), (1.4 * tub, 0.75 * tub, 1.1 * tub))
             for s in (-1.0, 1.0)]
     return col, lip, flex
 
@@ -319,7 +319,7 @@ def lesser_distal(i, q_of, x0, L, socket, centre):
         body = smax(loft(q), q[:, 0] - L, k=tip_k)  # the blunt point of the arrowhead
         col, lip, flex = lesser_base(q, x0, X(0.46), bw, bh, yb, D["tub"], top_b)
         body = smin(body, *col, lip, k=0.6)
-        body = smin(body, *flex, k=0.8)
+        body = smin(body, *flex, k=1.0)
         body = smax(body, x0 - q[:, 0], k=0.4 * bh)  # the base's face, its rim well rounded
         return smax(body, -socket(p), k=0.5)
     return f
@@ -338,7 +338,7 @@ def middle(i, q_of, x0, L, socket, centre):
     ww, wh = P["waist"][0] / 2, P["waist"][1] / 2
     yb = -0.06 * bh
     neck = L - 0.3 * rh
-    xw = x0 + 0.7 * (neck - x0)  # the waist
+    xw = x0 + P.get("reach", 0.7) * (neck - x0)  # the waist: where the base's flare runs out
 
     def arch(x):  # the shaft's dorsal convexity
         t = np.clip((x - x0) / (neck - x0), 0.0, 1.0)
@@ -364,7 +364,7 @@ def middle(i, q_of, x0, L, socket, centre):
         body = smin(body, head, k=min(1.4, rh * 0.45))
         col, lip, flex = lesser_base(q, x0, xw, bw, bh, yb, P["tub"], yb + bh)
         body = smin(body, *col, lip, k=0.6)
-        body = smin(body, *flex, k=0.8)
+        body = smin(body, *flex, k=1.0)
         body = smax(body, x0 - q[:, 0], k=0.35 * bh)  # the base's face, its rim well rounded
         return smax(body, -socket(p), k=0.5)
     return f
