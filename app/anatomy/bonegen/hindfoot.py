@@ -16,8 +16,15 @@ Sizes (foot-bone-morphology.md):
   19-22), central groove with a depth angle of about 157 deg ([NJCA18] 156 ± 5.1), lateral shoulder
   about 1 mm higher (TLEM); neck about 27 deg medial and 26 deg plantar (from the rig's centres;
   [KTal] 24.4 / 28.2); head 29.7 x 20.5 mm, long axis oblique, radius 13 about the talonavicular
-  centre ([NJCA18], TLEM); posterior calcaneal facet 35 x 22 mm, concave, long axis forward-lateral
-  45 deg ([KTal], [Gray268]).
+  centre ([NJCA18], TLEM); posterior calcaneal facet 35 x 22 mm, deeply concave, long axis forward-lateral
+  45 deg ([KTal], [Gray268]); posterior process one flattened projection, its lateral tubercle larger than
+  the medial, the FHL groove between them ([Gray268], [GrayGB]).
+- the posterior talocalcaneal facet is modelled as a surface of revolution (a cone) about the rig's subtalar
+  axis, the joint's single rotational degree of freedom (foot-kinematics.md §1): the calcaneus turning about
+  that axis slides along the facet, so the joint space carved between the two bones stays an even 2-2.5 mm
+  through the midfoot roll instead of being widened by the sweep (tests/anatomy/test_subtalar.py). The
+  axis passes about 10 mm under the facet's summit, through the sinus tarsi, so the facet wraps around it:
+  concave along its long axis (normal curvature radius about 14 mm), nearly straight across.
 - calcaneus L 78-82, W 42-45, H 42-45 (§3 build target); plantar surface pitched about 22 deg;
   peroneal trochlea 13 x 9 x 3 mm ([Hyer05]); sustentaculum a medial shelf under the talar neck
   ([Feneis], [AnatNext]).
@@ -101,8 +108,8 @@ def subtalar_axis(g):
 
 class FacetCone:
     """The posterior talocalcaneal facet as a surface of revolution about the subtalar axis: a cone whose
-    apex points forward, medially and up into the sinus tarsi (Manter's screw without its pitch), so the
-    calcaneus turning about that axis slides along the facet and the joint space stays even in motion.
+    apex points forward, medially and up into the sinus tarsi, so the calcaneus turning about that axis
+    slides along the facet and the joint space stays even in motion.
 
     Its parallel circle through the facet's summit (``top``) runs forward-lateral and down: the long axis
     of the facet, concave on the talus along it ([Gray268], [KTal]); along the cone's generators (across the
@@ -175,9 +182,12 @@ def talus(g):
     cone = FacetCone(g)
     # lateral process: the lower, everted angle of the triangular lateral facet ([Gray268])
     proc_a, proc_b = LATERAL_PROCESS_AB
-    post_lat = D.to_foot([-16.0, -11.0, 4.0])  # lateral (larger) posterior tubercle
-    post_med = D.to_foot([-14.0, -12.0, -6.0])  # medial (smaller) tubercle
-    fhl = D.to_foot([-21.8, -10.0, -1.5])  # flexor hallucis longus groove between them
+    # posterior process: one flattened projection behind the body, as wide as the trochlea's back, its
+    # lateral end the larger lateral tubercle, its medial end the smaller medial one ([Gray268], [KTal])
+    process_c = D.to_foot([-15.5, -11.5, 0.0])
+    post_lat = D.to_foot([-18.0, -12.0, 6.0])  # lateral (larger) posterior tubercle
+    post_med = D.to_foot([-17.0, -12.0, -7.0])  # medial (smaller) tubercle
+    fhl = D.to_foot([-22.5, -10.5, -1.5])  # flexor hallucis longus groove between them
 
     def shape(p):
         """The talus before its posterior calcaneal facet and the sulcus are cut."""
@@ -199,7 +209,7 @@ def talus(g):
         outside = _smoothstep((np.abs(a - proc_a) - half) / 8.0)
         lateral = c - (face - (1.8 + 0.6 * np.maximum(bulge, 0.0)) * outside)
         # the posterior surface, leaning back below; narrower than the trochlea, rounded into the sides
-        back = (-14.5 - 0.08 * np.maximum(0.0, 12.0 - b) + 0.012 * (c + 1.0) ** 2) - a
+        back = (-14.5 - 0.08 * np.maximum(0.0, 12.0 - b) + 0.008 * (c + 1.0) ** 2) - a
         front = (a - b) * 0.7071 - 8.5  # the dome's front edge (the neck takes over in front)
         bottom = -19.0 - b
         body = smax(top, medial, k=1.6)
@@ -207,11 +217,11 @@ def talus(g):
         body = smax(body, back, k=3.0)
         body = smax(body, front, k=6.0)
         body = smax(body, bottom, k=5.0)
-        # posterior process: two tubercles, the lateral larger, the FHL groove between them
-        # a short projection flattened from above down, the tubercles low swellings on its corners
-        # (its medial end is the smaller medial tubercle, the larger lateral tubercle swells its lateral end)
-        process = ellipsoid(p, post_med + (post_lat - post_med) * 0.45, (6.0, 3.6, 9.5), D.F)
-        tubercles = smin(process, ellipsoid(p, post_lat, (5.5, 3.8, 6.0), D.F), k=4.0)
+        # posterior process: a short projection flattened from above down, its corners swelling into the
+        # tubercles (the lateral larger, reaching further back and down), the FHL groove between them
+        process = ellipsoid(p, process_c, (5.5, 3.8, 10.5), D.F)
+        tubercles = smin(process, ellipsoid(p, post_lat, (5.5, 4.5, 5.5), D.F),
+                         ellipsoid(p, post_med, (3.8, 3.2, 3.4), D.F), k=3.0)
         # the neck: short, constricted, directed forward, medially and down, its dorsal surface
         # sweeping from the trochlea's front edge to the head
         neck = capsule(p, D.to_foot([6.0, 1.5, -3.0]), TN - neck_dir * 7.0 + D.F[1] * 2.5, 9.0, 7.8)
@@ -222,8 +232,9 @@ def talus(g):
         # keep the trochlea clean: nothing of the neck above the dome
         above = np.maximum(np.maximum(-top, (a - b) * 0.7071 - 10.0), -b)
         d = smax(d, -above, k=0.8)
-        # the FHL groove: a shallow channel running down and a little forward between the tubercles
-        d = ssub(d, capsule(p, fhl + D.F[1] * 8.0 + D.F[0] * 1.0, fhl - D.F[1] * 9.0 - D.F[0] * 0.5, 3.4), k=2.5)
+        # the FHL groove: a shallow channel across the back of the process, running down and a little
+        # forward between the tubercles (a groove in one process, not a cleft between two knobs)
+        d = ssub(d, capsule(p, fhl + D.F[1] * 6.0 + D.F[0] * 1.5, fhl - D.F[1] * 8.0 - D.F[0] * 0.5, 3.0), k=2.0)
         # the deep deltoid's insertion below the tail of the medial facet: a broad, shallow hollow
         d = ssub(d, ellipsoid(p, D.to_foot([-3.0, -6.5, -13.5]), (7.5, 5.5, 4.0), D.F), k=3.0)
         return d
