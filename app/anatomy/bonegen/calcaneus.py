@@ -155,14 +155,14 @@ def calcaneus(g):
         d = smin(smin(d, lat_proc, k=4.0), med_proc, k=7.0)
         d = smin(d, body(p), k=9.0)
         # a shallow notch between the two processes, behind
-        d = ssub(d, capsule(p, (-11.0, -0.8, 1.5), (2.0, 0.8, 1.5), 2.4, 1.2), k=3.0)
+        d = ssub(d, capsule(p, (-11.0, -1.8, 1.5), (2.0, -0.3, 1.5), 3.2, 1.8), k=4.0)
         # posterior facet on its pedestal (the thalamus)
         upper = ellipsoid(p, ftop + [-2.0, -13.0, -1.0], (16.0, 11.0, 13.0), facet_axes)
         # (laid about as low as the talus's sweep would carve it, so the carve leaves no lip at its rim)
         facet = smax(cylinder(p, fc - fk * 12.0, fc + fk * 12.0, FACET_RADIUS_MM - FACET_DROP_MM),
-                     ellipsoid(p, facet_box_c, (19.0, 13.0, 12.5), facet_axes), k=1.0)
+                     ellipsoid(p, facet_box_c, (19.0, 13.0, 12.5), facet_axes), k=2.5)
         d = smin(d, upper, k=6.0)
-        d = smin(d, facet, k=3.0)
+        d = smin(d, facet, k=4.0)
         # beak of the anterior process: a broad rounded prominence in front of the sinus tarsi, above
         # the cuboid facet (bifurcate ligament origin)
         beak = ellipsoid(p, CC + [-3.5, 3.8, -4.0], (5.5, 5.0, 8.0), frame([1.0, 0.15, 0.0]))
@@ -187,16 +187,17 @@ def calcaneus(g):
         # (fading out behind the process and up under the sustentaculum)
         bevel = (-halfspace(p, CC + [-2.0, -9.0, -9.5], (0.15, -0.6, -0.8))
                  + 1.2 * np.maximum(0.0, CC[0] - 5.0 - p[:, 0]) + 1.5 * np.maximum(0.0, p[:, 1] - CC[1] + 9.0))
-        d = ssub(d, bevel, k=4.0)
+        d = ssub(d, bevel, k=6.0)
         # cuboid facet: cut the front with the saddle
         ql = (p - cc_front) @ cc_axes.T
         # (the side-to-side concavity levels off at the margins: no horns at the facet's corners)
         # and the convexity from above down levels off to a slope far from the facet (the plantar
         # surface and the anterior tubercle are not cut back)
         saddle = ql[:, 0] + 3.2 * (np.sqrt(1.0 + (ql[:, 1] / 8.0) ** 2) - 1.0) - 5.0 * np.tanh(ql[:, 2] ** 2 / 300.0)
-        d = smax(d, saddle, k=1.5)
-        # FHL groove under the sustentaculum, running forward and a little down, fading out in front
-        d = ssub(d, capsule(p, (24.0, 35.0, -16.0), (45.0, 32.5, -14.0), 4.5, 3.0), k=3.0)
+        d = smax(d, saddle, k=2.5)
+        # FHL groove under the sustentaculum, running forward and a little down, running out of the
+        # medial surface in front (no pit at its end)
+        d = ssub(d, capsule(p, (24.0, 35.0, -16.0), (50.0, 31.0, -22.0), 4.5, 3.0), k=3.0)
         # calcaneal sulcus, opening laterally into the sinus tarsi
         # (a slot open upward: the talar sulcus above closes it into the canalis tarsi)
         sa, sb = ftop + [8.5, -4.0, -13.0], ftop + [10.0, -9.0, 15.0]
