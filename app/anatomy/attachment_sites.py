@@ -43,7 +43,7 @@ _ankle = [
       (0.0, -16.0, 25.0), f"{REF} §1 CFL: 7.4 mm above the LM tip, anterior border [IndAtt]", "max_x", 5.0),
     _site("calcaneus", "cfl_insertion", "CFL insertion (lateral wall of the calcaneus)", ST, (-28.0, -16.0, 26.0),
       f"{REF} §1 CFL: lateral calcaneal wall, 27 mm posterior-superior of the peroneal tubercle [FootPr]", "max_z", 6.0),
-    _site("fibula", "ptfl_origin", "PTFL origin (malleolar fossa)", TC, (-10.0, -12.0, 21.0),
+    _site("fibula", "ptfl_origin", "PTFL origin (malleolar fossa)", TC, (-10.5, 6.5, 15.0),
       f"{REF} §1 PTFL: malleolar fossa on the medial LM, ≈10 mm above the tip [IML06], [NYU11]"),
     _site("talus", "ptfl_insertion", "PTFL insertion (lateral tubercle of the posterior process)", TC, (-25.0, -12.0, 7.0),
       f"{REF} §1 PTFL: lateral tubercle of the posterior process [GrayGB], [Gray268]"),

@@ -58,3 +58,47 @@ def test_the_lateral_malleolus_is_flattened_and_tapers(ankle):
     lower = fib[np.abs(fib[:, 1] - (apex_y - 20.0)) < 0.8]
     assert 20.0 <= np.ptp(at_plafond[:, 0]) <= 30.0  # AP ≈25 at the plafond (TLEM)
     assert np.ptp(lower[:, 0]) < np.ptp(at_plafond[:, 0]) - 5.0  # ≈16 x 11 mm 20 mm lower
+
+
+def _section(rig, bone, y):
+    """Points along the mesh's horizontal section at height y (foot frame)."""
+    mesh = trimesh.load(MESH_DIR / rig.bone(bone).mesh, process=False)
+    seg = trimesh.intersections.mesh_plane(mesh, [0.0, 1.0, 0.0], [0.0, y, 0.0])
+    return np.concatenate([seg[:, 0] * (1.0 - t) + seg[:, 1] * t for t in np.linspace(0.0, 1.0, 5)])
+
+
+def test_the_back_of_the_distal_tibia_is_rounded_not_flat(rig, ankle):
+    """[Gray-MM]: the posterior surface is convex from side to side, the malleolar groove at its medial end."""
+    _m, _dome, apex_y = ankle
+    for height, least in ((8.0, 2.0), (15.0, 1.0)):
+        p = _section(rig, "tibia", apex_y + height)
+        z, x = p[:, 2], p[:, 0]
+        zs = np.linspace(z.min() + 8.0, z.max() - 8.0, 40)  # the back, away from its rounded corners
+        back = np.array([x[np.abs(z - zz) < 0.7].min() for zz in zs])
+        chord = back[0] + (back[-1] - back[0]) * (zs - zs[0]) / (zs[-1] - zs[0])
+        assert (chord - back).max() >= least  # its middle stands out behind the line joining its sides
+
+
+def test_the_posterior_margin_of_the_plafond_hangs_lower(ankle):
+    """TLEM: posterior lip ≈5 mm below the vault's apex, anterior ≈3 (the "posterior malleolus")."""
+    m, dome, apex_y = ankle
+    tib = m["tibia"]
+    q = dome.q(tib)
+    mid = np.abs(q[:, 2]) < 6.0
+    posterior = apex_y - tib[mid & (q[:, 0] < -10.0)][:, 1].min()
+    anterior = apex_y - tib[mid & (q[:, 0] > 10.0)][:, 1].min()
+    assert 4.0 <= posterior <= 8.0 and 2.0 <= anterior <= 4.5
+    assert posterior >= anterior + 2.0
+
+
+def test_the_fibula_sits_in_the_notch_with_a_syndesmosis_gap(rig, ankle):
+    """[Hermans10]: the fibula lies in the tibia's fibular notch, a clear space of a few mm between them,
+    the notch's anterior tubercle reaching out in front of the fibula past its medial edge."""
+    _m, _dome, apex_y = ankle
+    y = apex_y + 8.0
+    tib, fib = _section(rig, "tibia", y), _section(rig, "fibula", y)
+    gap = np.min(np.linalg.norm(tib[:, None, [0, 2]] - fib[None, :, [0, 2]], axis=2))
+    assert 2.5 <= gap <= 6.0
+    inner = fib[np.argmin(fib[:, 2])]  # the fibula's most medial point
+    in_front = tib[tib[:, 0] > inner[0] + 5.0]
+    assert in_front[:, 2].max() >= inner[2] + 0.5

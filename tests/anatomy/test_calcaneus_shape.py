@@ -31,9 +31,9 @@ def test_one_solid_piece_standing_on_the_ground(calc, v):
 
 
 def test_width_and_height_are_those_of_an_adult_calcaneus(v):
-    """W 42-45, H 42-45 (§3 build target); in the foot frame the height includes the pitch and the
-    posterior facet, the width the sustentaculum and the peroneal trochlea."""
-    assert 42.0 <= np.ptp(v[:, 2]) <= 49.0
+    """W 42-45, H 42-45 (§3 build target; [KCal] W 43.0 ± 4.0); in the foot frame the height includes
+    the pitch and the posterior facet, the width the sustentaculum and the peroneal trochlea."""
+    assert 42.0 <= np.ptp(v[:, 2]) <= 45.0
     assert 44.0 <= np.ptp(v[:, 1]) <= 54.0
 
 
@@ -45,7 +45,7 @@ def test_the_heel_seen_from_behind_is_wider_below_than_above(v):
 
 
 def test_the_upper_contour_gives_a_boehler_angle_near_32_degrees(v):
-    """Tuber top, summit of the posterior facet, top of the anterior process ([KCal] 32.3 ± 5.0)."""
+    """Tuber top, summit of the posterior facet, top of the anterior process: within [KCal] 32.3 ± 5.0."""
     xmin, xmax = v[:, 0].min(), v[:, 0].max()
     tuber = _top(v, xmin, xmin + 22.0)
     summit = _top(v, xmin + 35.0, xmin + 60.0)
@@ -53,7 +53,7 @@ def test_the_upper_contour_gives_a_boehler_angle_near_32_degrees(v):
     a1 = np.degrees(np.arctan2(summit[1] - tuber[1], summit[0] - tuber[0]))
     a2 = np.degrees(np.arctan2(summit[1] - front[1], front[0] - summit[0]))
     assert summit[1] > tuber[1] + 3.0 and summit[1] > front[1] + 3.0
-    assert 24.0 <= a1 + a2 <= 42.0, (a1, a2)
+    assert 27.3 <= a1 + a2 <= 37.3, (a1, a2)
 
 
 def test_the_plantar_surface_rises_forward_at_the_calcaneal_pitch(v):
@@ -65,6 +65,33 @@ def test_the_plantar_surface_rises_forward_at_the_calcaneal_pitch(v):
     assert 15.0 <= pitch <= 32.0, pitch
 
 
+def test_the_plantar_surface_rises_to_an_anterior_tubercle(v, rig):
+    """The short plantar ligament's tubercle ([Feneis]) stands out of the plantar surface behind the
+    cuboid facet: below the chord of the plantar profile from 24 to 6 mm behind the joint."""
+    cc = rig.joint("calcaneocuboid").centre_mm[0]
+    band = v[(v[:, 2] > 0.0) & (v[:, 2] < 10.0)]
+
+    def low(x):
+        return band[np.abs(band[:, 0] - x) < 1.0][:, 1].min()
+
+    x0, x1 = cc - 24.0, cc - 6.0
+    below = [low(x0) + (low(x1) - low(x0)) * (x - x0) / (x1 - x0) - low(x) for x in np.arange(cc - 16.0, cc - 9.0)]
+    assert max(below) > 1.5, below
+
+
+def test_the_anterior_process_rises_to_a_beak_in_front_of_the_sinus_tarsi(v, rig):
+    """The beak (bifurcate ligament origin) is a broad rounded top, not a fin, and the calcaneal sulcus
+    / sinus tarsi is a clear groove between it and the posterior facet ([Feneis], [Radiop-Bif])."""
+    cc = rig.joint("calcaneocuboid").centre_mm[0]
+    band = v[(v[:, 2] > 0.0) & (v[:, 2] < 10.0)]
+    front = band[(band[:, 0] > cc - 8.0) & (band[:, 0] < cc)]
+    beak = front[np.argmax(front[:, 1])]
+    top = band[(band[:, 0] > cc - 10.0) & (band[:, 1] > beak[1] - 2.0)]
+    assert np.ptp(top[:, 0]) >= 5.0  # at least 5 mm long within 2 mm of its top
+    sinus = [band[np.abs(band[:, 0] - x) < 0.75][:, 1].max() for x in np.arange(cc - 16.0, beak[0])]
+    assert min(sinus) < beak[1] - 3.0
+
+
 def test_the_sustentaculum_is_a_medial_shelf_under_the_talar_neck(v, rig):
     sub = rig.joint("subtalar").centre_mm
     p = v[np.argmin(v[:, 2])]  # the most medial point of the bone
@@ -74,6 +101,12 @@ def test_the_sustentaculum_is_a_medial_shelf_under_the_talar_neck(v, rig):
     # and the hollow of the medial face)
     below = v[(np.abs(v[:, 0] - p[0]) < 4.0) & (v[:, 1] > 18.0) & (v[:, 1] < p[1] - 12.0)]
     assert below[:, 2].min() > p[2] + 6.0
+    # flat-topped (the middle facet): along its margin the top stays level
+    high = v[v[:, 1] > 30.0]
+    margin = high[high[:, 2] < p[2] + 3.0]
+    tops = [v[(np.abs(v[:, 0] - x) < 1.0) & (v[:, 2] < p[2] + 6.0)][:, 1].max()
+            for x in np.arange(margin[:, 0].min(), margin[:, 0].max() + 0.1)]
+    assert np.ptp(tops) < 2.4, tops
 
 
 def test_the_peroneal_trochlea_stands_out_of_the_lateral_face(v, rig):

@@ -159,3 +159,42 @@ def test_a_lesser_distal_phalanx_has_a_flat_dorsum(geometry, phalanges, i):
     top = np.array([q[(q[:, 0] >= f * L) & (q[:, 0] <= (f + 0.05) * L)][:, 1].max() for f in xs])
     assert np.abs(top - np.polyval(np.polyfit(xs, top, 1), xs)).max() < 0.5
     assert np.polyfit(xs, top, 1)[0] <= 0.0  # sloping down towards the tip, never humped
+
+
+def flare_ratio(q):
+    """Base width over the narrowest waist, as in the tests above (base: first quarter of the length;
+    waist: the narrowest slab between 0.3 and 0.6 of it)."""
+    return width_at(q, 0.0, 0.25) / min(width_at(q, f, f + 0.08) for f in np.arange(0.3, 0.6, 0.04))
+
+
+@pytest.mark.parametrize("i", LESSER)
+def test_a_lesser_distal_base_is_a_modest_rounded_flare_not_a_lampshade(geometry, phalanges, i):
+    """The base is wide enough to cup the middle phalanx's head but flares modestly over the waist (the
+    old lampshade bases: 1.9-2.0 times the waist), and it is broader than tall."""
+    q = in_own_frame(geometry, phalanges[f"distal_phalanx_{i}"], "distal", i)
+    assert 1.4 <= flare_ratio(q) <= 1.8, flare_ratio(q)
+    L = q[:, 0].max()
+    base = q[q[:, 0] <= 0.25 * L]
+    assert 1.1 <= np.ptp(base[:, 2]) / np.ptp(base[:, 1]) <= 1.5
+
+
+def test_the_fifth_distal_phalanx_is_a_tiny_distal_phalanx_not_a_nub(geometry, phalanges):
+    """DP5 is the shortest phalanx (5.2 +- 1.3 mm, [Patil17], §7) but still longer than its base is wide,
+    with a base, a waist and a tuft (the old one: 5.4 mm long, 6.9 mm wide)."""
+    q = in_own_frame(geometry, phalanges["distal_phalanx_5"], "distal", 5)
+    L = q[:, 0].max()
+    assert 6.0 <= L <= 7.5, L
+    assert L >= 0.85 * np.ptp(q[:, 2]), (L, np.ptp(q[:, 2]))
+    others = [in_own_frame(geometry, phalanges[f"distal_phalanx_{i}"], "distal", i)[:, 0].max() for i in (2, 3, 4)]
+    assert L < min(others)
+
+
+@pytest.mark.parametrize("i", LESSER)
+def test_a_middle_phalanx_is_a_short_bone_not_a_bead(geometry, phalanges, i):
+    """Base, waist and a pulley-shaped head: the waist well narrower than the base, the head wider than
+    the waist, and the base's flare modest."""
+    q = in_own_frame(geometry, phalanges[f"middle_phalanx_{i}"], "middle", i)
+    assert 1.35 <= flare_ratio(q) <= 1.85, flare_ratio(q)
+    waist = min(width_at(q, f, f + 0.06) for f in np.arange(0.3, 0.6, 0.03))
+    head = max(width_at(q, f, f + 0.06) for f in np.arange(0.6, 0.9, 0.03))
+    assert head > 1.03 * waist, (head, waist)

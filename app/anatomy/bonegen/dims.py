@@ -7,7 +7,11 @@ The GM rays are too long for the literature (its MT1 joint-to-joint 59.7 mm give
 its hallux proximal phalanx 37 mm): each ray keeps the GM direction of every segment, and its joint
 centres are moved along it so that every bone has the length below (``layout_rays``).
 
-All lengths are maximal lengths along the bone's own long axis, in mm.
+All lengths are maximal lengths along the bone's own long axis, in mm. A distal phalanx has no distal
+joint: its target places its tip that far beyond the layout's rim of its base (the previous head's
+surface plus the joint space, less CUP_MM; ``Geometry.phalanx``); the lesser distal bases' shallow cups
+(``toes.cup_face``) end about 1.5 mm further forward, so those bones measure about 1.5 mm less (noted
+beside each). The accepted range is for the bone as measured.
 """
 
 from __future__ import annotations
@@ -36,10 +40,11 @@ LENGTHS = {
     "middle_phalanx_4": (11.5, 9.0, 14.0, f"{MORPH} §7: GM 14.9 mm x 0.8"),
     "middle_phalanx_5": (9.0, 6.0, 12.0, f"{MORPH} §7: GM 13.9 mm x 0.65, the shortest middle phalanx (often fused with DP5)"),
     "distal_phalanx_1": (22.0, 18.0, 25.0, f"{MORPH} §7: GM 27.6 mm (an upper bound) x 0.8"),
-    "distal_phalanx_2": (10.0, 7.0, 12.0, f"{MORPH} §7: GM 11.5 mm (upper bound)"),
-    "distal_phalanx_3": (9.5, 7.0, 11.5, f"{MORPH} §7: GM 10.8 mm (upper bound)"),
-    "distal_phalanx_4": (9.0, 6.5, 11.0, f"{MORPH} §7: between DP3 and DP5"),
-    "distal_phalanx_5": (6.5, 3.9, 7.5, f"{MORPH} §7: 5.2 ± 1.3 mm (men, [Patil17]), the shortest phalanx"),
+    "distal_phalanx_2": (10.6, 7.0, 12.0, f"{MORPH} §7: GM 11.5 mm (upper bound); the bone about 9.2"),
+    "distal_phalanx_3": (10.0, 7.0, 11.5, f"{MORPH} §7: GM 10.8 mm (upper bound); the bone about 8.6"),
+    "distal_phalanx_4": (9.5, 6.5, 11.0, f"{MORPH} §7: between DP3 and DP5; the bone about 8"),
+    "distal_phalanx_5": (8.3, 3.9, 7.5, f"{MORPH} §7: 5.2 ± 1.3 mm (men, [Patil17]), the shortest phalanx; "
+                         "the bone about 6.5, the upper end, so it still shows a base, a waist and a tuft"),
 }
 
 #: Metatarsal heads: (sagittal radius of the articular surface, half width) mm.
@@ -47,9 +52,12 @@ LENGTHS = {
 #: (foot-bone-morphology.md §6); the sagittal radius is about half the height.
 MT_HEAD = {1: (11.0, 11.0), 2: (7.6, 6.6), 3: (7.3, 6.2), 4: (6.9, 5.7), 5: (6.7, 6.6)}
 #: Proximal and middle phalangeal heads: (radius, half width). Lesser PP head widths 9.7, 9.0, 8.5, 8.7 mm
-#: ([Kaur], §7); hallux PP head by proportion; middle phalanges' heads about their shaft diameter (§7).
-PP_HEAD = {1: (5.8, 7.6), 2: (3.6, 4.8), 3: (3.4, 4.5), 4: (3.2, 4.25), 5: (3.2, 4.3)}
-MP_HEAD = {2: (2.9, 3.9), 3: (2.8, 3.7), 4: (2.7, 3.5), 5: (2.6, 3.4)}
+#: ([Kaur], §7; PP5 taken at 7.9, within its 8.67 +- 0.89, so that the squat MP5's base need not flare
+#: into a flange round it); hallux PP head by proportion; middle phalanges' heads about their shaft
+#: diameter (§7), a pulley 7.0-5.2 mm wide, narrower than the proximal heads so the distal bases that cup
+#: them stay modest. Only the radii place the joints (``layout_rays``); the half widths shape the bones.
+PP_HEAD = {1: (5.8, 7.6), 2: (3.6, 4.8), 3: (3.4, 4.5), 4: (3.2, 4.25), 5: (3.2, 3.95)}
+MP_HEAD = {2: (2.9, 3.5), 3: (2.8, 3.35), 4: (2.7, 3.2), 5: (2.6, 2.6)}
 GAP_MM = 1.5  # joint space between articulating bones: 1-3 mm asked for, so a student sees each joint
 CUP_MM = 1.8  # how far a concave phalangeal base reaches back around the head it rides on
 

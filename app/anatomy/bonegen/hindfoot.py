@@ -16,8 +16,15 @@ Sizes (foot-bone-morphology.md):
   19-22), central groove with a depth angle of about 157 deg ([NJCA18] 156 ± 5.1), lateral shoulder
   about 1 mm higher (TLEM); neck about 27 deg medial and 26 deg plantar (from the rig's centres;
   [KTal] 24.4 / 28.2); head 29.7 x 20.5 mm, long axis oblique, radius 13 about the talonavicular
-  centre ([NJCA18], TLEM); posterior calcaneal facet 35 x 22 mm, concave, long axis forward-lateral
-  45 deg ([KTal], [Gray268]).
+  centre ([NJCA18], TLEM); posterior calcaneal facet 35 x 22 mm, deeply concave, long axis forward-lateral
+  45 deg ([KTal], [Gray268]); posterior process one flattened projection, its lateral tubercle larger than
+  the medial, the FHL groove between them ([Gray268], [GrayGB]).
+- the posterior talocalcaneal facet is modelled as a surface of revolution (a cone) about the rig's subtalar
+  axis, the joint's single rotational degree of freedom (foot-kinematics.md §1): the calcaneus turning about
+  that axis slides along the facet, so the joint space carved between the two bones stays an even 2-2.5 mm
+  through the midfoot roll instead of being widened by the sweep (tests/anatomy/test_subtalar.py). The
+  axis passes about 10 mm under the facet's summit, through the sinus tarsi, so the facet wraps around it:
+  concave along its long axis (normal curvature radius about 14 mm), nearly straight across.
 - calcaneus L 78-82, W 42-45, H 42-45 (§3 build target); plantar surface pitched about 22 deg;
   peroneal trochlea 13 x 9 x 3 mm ([Hyer05]); sustentaculum a medial shelf under the talar neck
   ([Feneis], [AnatNext]).
@@ -27,13 +34,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.anatomy.bonegen.sdf import (capsule, cylinder, ellipsoid, frame, smax, smin,
+from app.anatomy.bonegen.sdf import (capsule, ellipsoid, frame, smax, smin,
                                      ssub, unit)
 
 DOME_RADIUS_MM = 20.0  # sagittal radius of the trochlea over its groove ([BMRI19], TLEM)
 GROOVE_SLOPE = 0.20  # each slope of the groove rises about 11-13 deg from the chord (depth angle ≈157 deg)
 LATERAL_RISE = 0.035  # the lateral shoulder stands about 1 mm higher than the medial (TLEM)
-FACET_RADIUS_MM = 24.0  # posterior talocalcaneal facet: concave on the talus, convex on the calcaneus
+FACET_RADIUS_MM = 16.0  # the calcaneus's raw facet cylinder (the carve by the talus's cone shapes it)
+FACET_CONE_DEG = 45.0  # slope of the facet cone's generators to the subtalar axis
+FACET_CENTRE_MM = (-4.0, -3.5)  # the facet's centre from the summit point: along its long axis (back-medial)
+# and across it (away from the cone's apex, which lies in the sinus tarsi)
+FACET_HALF_MM = (17.0, 10.0)  # half length (along the long axis) and half width of the talar facet
+FACET_FILL_MM = 3.5  # how far the talus's facet may reach below its body
 LATERAL_PROCESS_AB = (-1.0, -13.0)  # (a, b) of the lateral process, the lower apex of the lateral facet
 
 
@@ -88,15 +100,68 @@ class Dome:
         return np.maximum(c - (self.lateral_edge(a) + grow), (self.medial_edge(a) - grow) - c)
 
 
+def subtalar_axis(g):
+    """(a point on the subtalar axis, its unit direction): the rig's joint about which the midfoot roll
+    turns the calcaneus under the talus."""
+    return g.J["subtalar"], unit(g.axis("subtalar.inversion"))
+
+
+class FacetCone:
+    """The posterior talocalcaneal facet as a surface of revolution about the subtalar axis: a cone whose
+    apex points forward, medially and up into the sinus tarsi, so the calcaneus turning about that axis
+    slides along the facet and the joint space stays even in motion.
+
+    Its parallel circle through the facet's summit (``top``) runs forward-lateral and down: the long axis
+    of the facet, concave on the talus along it ([Gray268], [KTal]); along the cone's generators (across the
+    facet) it is nearly straight. ``__call__`` is negative on the calcaneal side (towards the axis)."""
+
+    def __init__(self, g):
+        self.C, self.u = subtalar_axis(g)
+        top = posterior_facet(g)[3]
+        v = top - self.C
+        self.s0 = float(v @ self.u)
+        self.r0 = float(np.linalg.norm(v - self.s0 * self.u))
+        self.k = np.tan(np.radians(FACET_CONE_DEG))
+        e_r = unit(v - self.s0 * self.u)
+        # the facet's own frame at its centre, a little back-medial of the summit along the parallel circle
+        t = unit(np.cross(self.u, e_r))
+        ang = FACET_CENTRE_MM[0] / self.r0
+        e_c = np.cos(ang) * e_r + np.sin(ang) * t
+        b = np.radians(FACET_CONE_DEG)
+        n_c = unit(np.cos(b) * e_c + np.sin(b) * self.u)  # the outward normal of the cone (towards the talus)
+        towards_apex = np.cos(b) * self.u - np.sin(b) * e_c  # along the cone's generator
+        self.centre = self.C + self.s0 * self.u + self.r0 * e_c + FACET_CENTRE_MM[1] * towards_apex
+        # the outline's long axis forward-lateral 45 deg to the median plane ([Gray268]), in the tangent plane
+        # (the parallel circle itself runs more transversely here, about 70 deg)
+        long_axis = unit(unit([1.0, 0.0, 1.0]) - (unit([1.0, 0.0, 1.0]) @ n_c) * n_c)
+        self.axes = np.stack([long_axis, n_c, np.cross(long_axis, n_c)])  # rows: long axis, normal, across
+
+    def __call__(self, p, grow=0.0):
+        q = p - self.C
+        s = q @ self.u
+        r = np.linalg.norm(q - s[:, None] * self.u, axis=1)
+        R = self.r0 - self.k * (s - self.s0)
+        return (r - R - grow) / np.sqrt(1.0 + self.k * self.k)
+
+    def footprint(self, p, grow=0.0):
+        """Negative within the facet's outline (an ellipse across the cone, 28 x 22 mm) in a slab about it."""
+        half = np.array([FACET_HALF_MM[0] + grow, 60.0, FACET_HALF_MM[1] + grow])
+        q = (p - self.centre) @ self.axes.T
+        slab = np.maximum(q[:, 1] - 7.0, -11.0 - q[:, 1])
+        return smax(ellipsoid(p, self.centre, half, self.axes), slab, k=2.0)
+
+
 def posterior_facet(g):
-    """(centre of the facet's cylinder axis, axis unit vector, long-axis unit vector) of the posterior
-    talocalcaneal facet: long axis forward-lateral 45 deg to the median plane ([Gray268]), concave on
-    the talus along that long axis, so the cylinder's axis runs forward-medial."""
+    """(centre of the calcaneus's facet cylinder, its axis, the facet's long axis, the facet's summit) of
+    the posterior talocalcaneal facet: long axis forward-lateral 45 deg to the median plane ([Gray268]).
+    The talus's facet is the cone of :class:`FacetCone` through ``top``; the calcaneus is laid out with a
+    cylinder standing a little proud of it (carving by the talus then gives it the cone's shape)."""
     A = g.J["talocrural"]
-    top = A + np.array([-5.5, -16.3, 4.0])  # the facet's deepest point under the talar body
+    top = A + np.array([-5.5, -16.3, 4.0])  # the facet's summit under the talar body
     long_axis = unit([1.0, 0.0, 1.0])
-    axis = unit([1.0, 0.12, -1.0])  # rises slightly forward: facet inclined about 11 deg (PMC9291144)
-    centre = top - np.array([0.0, FACET_RADIUS_MM, 0.0])
+    axis = unit([1.0, 0.12, -1.0])
+    # the calcaneal cylinder: its summit 6 mm back-medial of ``top`` where the cone's is, 1 mm proud
+    centre = top - 6.0 * long_axis + np.array([0.0, 1.0 - FACET_RADIUS_MM, 0.0])
     return centre, axis, long_axis, top
 
 
@@ -113,14 +178,19 @@ def talus(g):
     t = np.radians(40.0)  # the head's long axis: lateral end up, about 40 deg from horizontal
     head_axes = np.stack([head_axes[0], np.cos(t) * head_axes[1] - np.sin(t) * head_axes[2],
                           np.cos(t) * head_axes[2] + np.sin(t) * head_axes[1]])
-    fc, fk, _fl, ftop = posterior_facet(g)
+    _fc, _fk, _fl, ftop = posterior_facet(g)
+    cone = FacetCone(g)
     # lateral process: the lower, everted angle of the triangular lateral facet ([Gray268])
     proc_a, proc_b = LATERAL_PROCESS_AB
-    post_lat = D.to_foot([-16.0, -11.0, 4.0])  # lateral (larger) posterior tubercle
-    post_med = D.to_foot([-14.0, -12.0, -6.0])  # medial (smaller) tubercle
-    fhl = D.to_foot([-21.8, -10.0, -1.5])  # flexor hallucis longus groove between them
+    # posterior process: one flattened projection behind the body, as wide as the trochlea's back, its
+    # lateral end the larger lateral tubercle, its medial end the smaller medial one ([Gray268], [KTal])
+    process_c = D.to_foot([-15.5, -11.5, 0.0])
+    post_lat = D.to_foot([-18.0, -12.0, 6.0])  # lateral (larger) posterior tubercle
+    post_med = D.to_foot([-17.0, -12.0, -7.0])  # medial (smaller) tubercle
+    fhl = D.to_foot([-22.5, -10.5, -1.5])  # flexor hallucis longus groove between them
 
-    def f(p):
+    def shape(p):
+        """The talus before its posterior calcaneal facet and the sulcus are cut."""
         q = D.q(p)
         a, b, c = q[:, 0], q[:, 1], q[:, 2]
         # -- the body: a block whose every face is shaped, its non-articular edges well rounded --
@@ -139,7 +209,7 @@ def talus(g):
         outside = _smoothstep((np.abs(a - proc_a) - half) / 8.0)
         lateral = c - (face - (1.8 + 0.6 * np.maximum(bulge, 0.0)) * outside)
         # the posterior surface, leaning back below; narrower than the trochlea, rounded into the sides
-        back = (-14.5 - 0.08 * np.maximum(0.0, 12.0 - b) + 0.012 * (c + 1.0) ** 2) - a
+        back = (-14.5 - 0.08 * np.maximum(0.0, 12.0 - b) + 0.008 * (c + 1.0) ** 2) - a
         front = (a - b) * 0.7071 - 8.5  # the dome's front edge (the neck takes over in front)
         bottom = -19.0 - b
         body = smax(top, medial, k=1.6)
@@ -147,11 +217,11 @@ def talus(g):
         body = smax(body, back, k=3.0)
         body = smax(body, front, k=6.0)
         body = smax(body, bottom, k=5.0)
-        # posterior process: two tubercles, the lateral larger, the FHL groove between them
-        # a short projection flattened from above down, the tubercles low swellings on its corners
-        # (its medial end is the smaller medial tubercle, the larger lateral tubercle swells its lateral end)
-        process = ellipsoid(p, post_med + (post_lat - post_med) * 0.45, (6.0, 3.6, 9.5), D.F)
-        tubercles = smin(process, ellipsoid(p, post_lat, (5.5, 3.8, 6.0), D.F), k=4.0)
+        # posterior process: a short projection flattened from above down, its corners swelling into the
+        # tubercles (the lateral larger, reaching further back and down), the FHL groove between them
+        process = ellipsoid(p, process_c, (5.5, 3.8, 10.5), D.F)
+        tubercles = smin(process, ellipsoid(p, post_lat, (5.5, 4.5, 5.5), D.F),
+                         ellipsoid(p, post_med, (3.8, 3.2, 3.4), D.F), k=3.0)
         # the neck: short, constricted, directed forward, medially and down, its dorsal surface
         # sweeping from the trochlea's front edge to the head
         neck = capsule(p, D.to_foot([6.0, 1.5, -3.0]), TN - neck_dir * 7.0 + D.F[1] * 2.5, 9.0, 7.8)
@@ -162,13 +232,22 @@ def talus(g):
         # keep the trochlea clean: nothing of the neck above the dome
         above = np.maximum(np.maximum(-top, (a - b) * 0.7071 - 10.0), -b)
         d = smax(d, -above, k=0.8)
-        # the FHL groove: a shallow channel running down and a little forward between the tubercles
-        d = ssub(d, capsule(p, fhl + D.F[1] * 8.0 + D.F[0] * 1.0, fhl - D.F[1] * 9.0 - D.F[0] * 0.5, 3.4), k=2.5)
+        # the FHL groove: a shallow channel across the back of the process, running down and a little
+        # forward between the tubercles (a groove in one process, not a cleft between two knobs)
+        d = ssub(d, capsule(p, fhl + D.F[1] * 6.0 + D.F[0] * 1.5, fhl - D.F[1] * 8.0 - D.F[0] * 0.5, 3.0), k=2.0)
         # the deep deltoid's insertion below the tail of the medial facet: a broad, shallow hollow
         d = ssub(d, ellipsoid(p, D.to_foot([-3.0, -6.5, -13.5]), (7.5, 5.5, 4.0), D.F), k=3.0)
+        return d
+
+    def f(p):
+        d = shape(p)
         # under-surface: the deeply concave posterior calcaneal facet, the sulcus tali in front
-        cup = cylinder(p, fc - fk * 14.0, fc + fk * 12.0, FACET_RADIUS_MM)
-        d = ssub(d, cup, k=1.5)
+        # the facet's floor: the body reaches down to the cone within the facet's outline, by at most
+        # FACET_FILL_MM (the body moved down that far bounds it: no shelf where the cone falls away) ...
+        floor = smax(-cone(p), smax(cone.footprint(p), (p - cone.centre) @ cone.axes[1] - 6.0, k=2.0), k=3.0)
+        d = smin(d, smax(floor, shape(p + cone.axes[1] * FACET_FILL_MM), k=2.0), k=3.0)
+        # ... and nothing of the talus stands inside the cone there
+        d = ssub(d, smax(cone(p), cone.footprint(p, grow=1.0), k=2.0), k=1.5)
         sulcus = capsule(p, ftop + [9.0, 1.5, -13.0], ftop + [17.5, 0.0, 12.0], 2.5, 5.0)
         d = ssub(d, sulcus, k=2.0)
         return d

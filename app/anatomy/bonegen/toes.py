@@ -8,17 +8,32 @@ centre of the head it rides on), y dorsal, z lateral (right foot), mm.
   (the flexor hallucis brevis / plantar plate insertions), a long shaft arched dorsally so its plantar
   side is concave, and a spool-shaped bicondylar head: two condyles with a shallow groove between,
   round about the interphalangeal flexion axis (§7 [eForens], [pacs-Ph]).
-- Middle phalanges: short, the shaft about the head's diameter (§7), a saddle-like base that is the
-  negative of the proximal phalanx's spool (two shallow fossae and a median ridge, §7b), a small spool.
+- Middle phalanges (:func:`middle`): short, the shaft about the head's diameter (§7), a base that
+  cups the proximal phalanx's spool (its negative, two shallow fossae and a median ridge, §7b), and a
+  pulley-shaped head (two condyles with a groove). Like the lesser distal phalanges, the base is a
+  :class:`Loft`: a rounded end, broader than tall, whose outline swells a little beyond its face and
+  then narrows in a smooth bell (:func:`flare`, a convex shoulder into a concave waist) to a waist about
+  0.6 of its width, never a straight conical skirt (a lampshade); two small collateral tubercles on its
+  sides, a low dorsal lip (the extensor's insertion) and plantar tubercles either side (the slips of
+  flexor digitorum brevis, §7 attachments).
 - Distal phalanges: very short, a saddle-like base with a plantar tubercle (flexor digitorum longus,
   for the hallux flexor hallucis longus, §7 attachments), a flat dorsum, and a non-articular tuft
   (ungual tuberosity) that widens like a spade to carry the nail (§7 [eForens], [pacs-Ph]). Each is a
   :class:`Loft`, a solid swept along the bone from profiles of its width, its dorsal and its plantar
-  outline: seen from above a broad base narrowing to a short waist, then a tuft widest near its root
+  outline: seen from above a broad, rounded base (in toes 2-5 with the collateral tubercles and the
+  extensor's lip of the middle phalanges) narrowing to a short waist, then a tuft widest near its root
   and converging to a blunt point (an arrowhead in toes 2-5, a broad rounded spade in the hallux);
   seen from the side a dorsum running straight from the base to the tip over a plantar concavity
   under the shaft; seen end-on a tuft about 0.55-0.6 as high as wide, convex dorsally and flatter
   plantarly (the ungual tuberosity), a low dome and not a plate, in front of the wider, cupped base.
+- The cups of the lesser middle and distal bases (:func:`cup_face`) are congruent with the head they
+  ride on (its spool dilated by the joint space) but shallow: they reach back round the head only as
+  far as the base's outline leaves a rounded rim of bone (RIM_MM) all round, as the shallow, saddle-like
+  interphalangeal bases do (§7b), instead of a knife-edged flange round a deep cup.
+- DP5, the shortest phalanx (5.2 +- 1.3 mm in men, [Patil17]), is made about 6.5 mm long (the upper
+  end of that range) and about as long as its base is wide, so that it still shows a base, a waist and
+  a tuft; MP5 is the squattest middle phalanx (often fused with DP5, [Gall14]), still with a waist and
+  a pulley.
 - The hallux phalanges are much more robust (§7): PP1 about 30 mm long with a base about 20 mm wide
   (GM base width 22.2 mm, about 30 % large, [GM]); DP1 with a base about 16 mm (GM 20.2 x 0.8) and
   a broad tuft.
@@ -27,7 +42,8 @@ Lengths come from ``dims.LENGTHS`` (the ray layout places the joint centres for 
 from ``dims.PP_HEAD`` / ``dims.MP_HEAD`` (lesser PP head widths 9.7, 9.0, 8.5, 8.7 mm, [Kaur]).
 Widths of bases, shafts and tufts below are proportions of those heads (synthesis): a base about
 1.2-1.3 x its bone's head width, a proximal shaft waist about 0.65-0.7 x, a distal tuft about as wide
-as the middle phalanx's head.
+as the middle phalanx's head; a lesser middle or distal base about 1.6-1.7 x its waist, as wide as
+the head it cups plus the joint space and a rim.
 """
 
 from __future__ import annotations
@@ -46,20 +62,24 @@ PROXIMAL = {
     4: dict(base=(10.8, 9.2), waist=(5.9, 4.9), arch=0.9, tub=1.6),
     5: dict(base=(11.0, 9.2), waist=(6.0, 4.9), arch=0.9, tub=1.6),
 }
-MIDDLE = {  # shaft about the head's diameter (§7); base the proximal head's width plus the joint space
-    2: dict(base=(11.2, 9.0), waist=(7.0, 5.0), arch=0.3, tub=1.2),
-    3: dict(base=(10.6, 8.6), waist=(6.6, 4.8), arch=0.3, tub=1.1),
-    4: dict(base=(10.1, 8.2), waist=(6.2, 4.6), arch=0.3, tub=1.0),
-    5: dict(base=(10.1, 8.0), waist=(6.0, 4.4), arch=0.2, tub=1.0),
+MIDDLE = {  # short (§7): a rounded base that cups the proximal head, a waist, a pulley-shaped head
+    2: dict(base=(11.0, 8.4), waist=(7.0, 5.2), arch=0.3, tub=0.9),
+    3: dict(base=(10.4, 8.1), waist=(6.7, 5.0), arch=0.3, tub=0.85),
+    4: dict(base=(9.9, 7.8), waist=(6.4, 4.8), arch=0.3, tub=0.8),
+    5: dict(base=(9.0, 7.4), waist=(6.0, 4.5), arch=0.2, tub=0.75, reach=0.95),  # squat: the flare runs to the head
 }
 #   base (W, H), waist (W, H), tuft (W, H) in mm; tub: the flexor tubercle (mm)
 DISTAL = {
     1: dict(base=(17.0, 12.0), waist=(10.0, 7.6), tuft=(14.0, 6.2), tub=2.4, blunt=0.7),
-    2: dict(base=(9.0, 7.0), waist=(4.4, 4.2), tuft=(6.4, 3.4), tub=1.1),
-    3: dict(base=(8.6, 6.8), waist=(4.2, 4.0), tuft=(6.1, 3.2), tub=1.0),
-    4: dict(base=(8.2, 6.5), waist=(4.0, 3.9), tuft=(5.8, 3.1), tub=1.0),
-    5: dict(base=(7.4, 6.0), waist=(3.8, 3.6), tuft=(5.2, 2.8), tub=0.9),
+    2: dict(base=(8.8, 6.4), waist=(5.2, 4.1), tuft=(6.9, 3.7), tub=0.8),
+    3: dict(base=(8.4, 6.2), waist=(5.0, 4.0), tuft=(6.5, 3.5), tub=0.8),
+    4: dict(base=(8.1, 6.0), waist=(4.8, 3.8), tuft=(6.2, 3.4), tub=0.75),
+    5: dict(base=(6.6, 5.3), waist=(4.0, 3.3), tuft=(5.3, 3.0), tub=0.7),
 }
+#: the wall (mm) left round the cup of a lesser middle or distal phalanx at its proximal face: the cup
+#: reaches back around the head only as far as the base's outline leaves this much bone round it
+RIM_MM = 0.65
+CENTRE_MM = 0.6  # how far off its axis a base may be centred on its cup (the rays bend at each joint)
 
 
 def spool(q, rh, hw, groove=0.45):
@@ -190,6 +210,166 @@ def distal(i, q_of, x0, L, socket):
     return f
 
 
+def cup_face(socket, a, axes, R, half_w, half_h):
+    """Where a lesser middle or distal phalanx's base ends proximally and where it is centred:
+    (x of the face, y and z of the base's centre line), in the bone's frame from its joint centre.
+    The cup (``socket``, foot frame) reaches back around the head from the head's dilated surface at
+    ``R`` at most CUP_MM, and only as far as its opening in the face, centred in the base (within
+    CENTRE_MM of the bone's axis), leaves a wall of RIM_MM all round inside the base's outline at the
+    face (``half_w``, ``half_h``). A lampshade's thin flange round a deep cup is what this avoids: a
+    rim, not a knife edge."""
+    yz = np.stack(np.meshgrid(np.linspace(-1.5, 1.5, 91) * half_h,
+                              np.linspace(-1.5, 1.5, 91) * half_w), axis=-1).reshape(-1, 2)
+    x, c = R - dims.CUP_MM, np.zeros(2)
+    while x < R - 0.3:
+        inside = yz[socket(a + np.c_[np.full(len(yz), x), yz] @ axes) < 0.0]
+        if len(inside) == 0:
+            break
+        lo, hi = inside.min(axis=0), inside.max(axis=0)
+        c = np.clip((lo + hi) / 2, -CENTRE_MM, CENTRE_MM)
+        if np.all(np.maximum(hi - c, c - lo) <= np.array([half_h, half_w]) - RIM_MM):
+            break
+        x += 0.05
+    return float(x), float(c[0]), float(c[1])
+
+
+def centred(q, centre, x0, x1):
+    """``q`` with the base's centre (y, z offsets at x0) moved onto the axis, the shift fading out
+    smoothly by x1: the base sits square on its cup, the shaft and the head on the bone's axis."""
+    t = np.clip((q[:, 0] - x0) / (x1 - x0), 0.0, 1.0)
+    w = 1.0 - t * t * (3.0 - 2.0 * t)
+    out = q.copy()
+    out[:, 1] -= w * centre[0]
+    out[:, 2] -= w * centre[1]
+    return out
+
+
+def flare(s):
+    """How much of the base's extra width (over the waist's) is left at ``s`` (0 at the face, 1 at the
+    waist): 0.9 at the face (its rim rounded), all of it a little beyond, then a smooth bell down to
+    none: a convex shoulder running into a concave waist, never a straight conical skirt."""
+    s = np.asarray(s, float)
+    return np.where(s < 0.16, 0.9 + 0.1 * np.sin(0.5 * np.pi * np.clip(s, 0.0, None) / 0.16),
+                    0.5 * (1.0 + np.cos(np.pi * np.clip((s - 0.16) / 0.84, 0.0, 1.0))))
+
+
+FLARE_S = (0.0, 0.08, 0.16, 0.3, 0.45, 0.6, 0.75, 0.88, 1.0)  # where the loft samples the flare
+
+
+def lesser_base(q, x0, xw, bw, bh, yb, tub, top):
+    """The small features of a lesser middle or distal base (§7): two collateral tubercles on its sides
+    (the collateral ligaments), a low dorsal lip at the rim (the extensor's insertion) and a plantar
+    tubercle (the flexor's insertion: flexor digitorum longus on a distal phalanx, the slips of flexor
+    digitorum brevis either side on a middle one). ``xw``: where the base has narrowed to the shaft;
+    ``top``: the dorsum's height at the rim."""
+    xb = x0 + 0.3 * (xw - x0)
+    col = [ellipsoid(q, (xb, yb - 0.12 * bh, s * (bw - 0.7)), (0.9, 0.8, 0.75)) for s in (-1.0, 1.0)]
+    lip = ellipsoid(q, (x0 + 0.55, top - 0.3, 0.0), (0.8, 0.55, 0.45 * bw))
+    flex = [ellipsoid(q, (x0 + 0.2 * (xw - x0), yb - bh + 0.6 * tub, s * 0.3 * bw), (1.4 * tub, 0.75 * tub, 1.1 * tub))
+            for s in (-1.0, 1.0)]
+    return col, lip, flex
+
+
+def lesser_distal(i, q_of, x0, L, socket, centre):
+    """A lesser distal phalanx (§7): a rounded base, slightly broader than tall, whose shallow cup
+    takes the middle phalanx's pulley with the joint space all round and leaves a rim of bone round
+    it; two small collateral tubercles, a dorsal lip for the extensor and a plantar tubercle for
+    flexor digitorum longus; the base narrows with a gentle, rounded flare (convex shoulder, concave
+    waist: not a straight conical skirt) to a short waist about 0.6 of its width, then the tuft widens
+    into a blunt arrowhead carrying the nail. The dorsum runs flat from the base to the tip; end-on the
+    tuft is a low dome. ``x0``: the base's face and ``centre`` its offset (:func:`cup_face`); ``L``:
+    the tip."""
+    D = DISTAL[i]
+    bw, bh = D["base"][0] / 2, D["base"][1] / 2
+    ww, wh = D["waist"][0] / 2, D["waist"][1] / 2
+    tw, th = D["tuft"][0] / 2, D["tuft"][1] / 2
+    span = L - x0
+    yb, yt = -0.06 * bh, -0.18 * th      # centres of the base and the tuft (the tuft rides plantar)
+
+    def X(t):
+        return x0 + t * span
+
+    top_b, top_t = yb + bh, yt + th  # the flat dorsum runs straight between these (t 0.12 -> 0.78)
+
+    def top(t):
+        return top_b + (top_t - top_b) * (t - 0.12) / (0.78 - 0.12)
+
+    waist_bot = top(0.46) - 2 * wh
+    base_bot = yb - bh
+    rows = [(-0.35, 0.8 * bw, yb + 0.78 * bh, yb - 0.8 * bh, 2.2, 2.2)]
+    for sf in FLARE_S:  # the base's rounded flare into the waist (t 0 -> 0.46)
+        t, g = 0.46 * sf, float(flare(sf))
+        rows.append((t, ww + g * (bw - ww), min(top(t), yb + bh) if t > 0.12 else yb + (0.9 + 0.1 * g) * bh,
+                     waist_bot + g * (base_bot - waist_bot), 2.3 - 0.3 * sf, 2.2 - 0.1 * sf))
+    rows += [  # the tuft
+        (0.56, 0.86 * tw, top(0.56), yt - 0.88 * th, 2.0, 2.3),
+        (0.63, tw, top(0.63), yt - th, 2.05, 2.5),
+        (0.71, 0.93 * tw, top(0.71), yt - th, 2.1, 2.7),
+        (0.80, 0.76 * tw, top_t, yt - th, 2.1, 2.8),
+        (0.90, 0.56 * tw, top_t - 0.2 * th, yt - 0.95 * th, 2.1, 2.7),
+        (0.97, 0.38 * tw, top_t - 0.5 * th, yt - 0.8 * th, 2.0, 2.5),
+        (1.04, 0.2 * tw, top_t - 0.9 * th, yt - 0.5 * th, 2.0, 2.2),
+    ]
+    bound = ((x0 + L) / 2, yb, 0.0), (span / 2 + 3.5, bh + 3.0, bw + 3.0)
+    loft = Loft([(X(t), *r) for t, *r in rows], bound)
+    tip_k = 0.6 * th
+
+    def f(p):
+        q = centred(q_of(p), centre, x0, X(0.46))
+        body = smax(loft(q), q[:, 0] - L, k=tip_k)  # the blunt point of the arrowhead
+        col, lip, flex = lesser_base(q, x0, X(0.46), bw, bh, yb, D["tub"], top_b)
+        body = smin(body, *col, lip, k=0.6)
+        body = smin(body, *flex, k=1.0)
+        body = smax(body, x0 - q[:, 0], k=0.4 * bh)  # the base's face, its rim well rounded
+        return smax(body, -socket(p), k=0.5)
+    return f
+
+
+def middle(i, q_of, x0, L, socket, centre):
+    """A lesser middle phalanx (§7): short; a rounded base, broader than tall, cupping the proximal
+    phalanx's pulley with a rim round the cup, the FDB slips' tubercles plantar on either side, the
+    collateral tubercles and the extensor's dorsal lip; a gentle flare into a waist, a shaft about the
+    head's diameter, slightly arched dorsally; and a pulley-shaped head (two condyles with a groove).
+    ``x0``: the base's face and ``centre`` its offset (:func:`cup_face`); ``L``: the distal joint
+    centre (the head's centre)."""
+    P = MIDDLE[i]
+    rh, hw = dims.MP_HEAD[i]
+    bw, bh = P["base"][0] / 2, P["base"][1] / 2
+    ww, wh = P["waist"][0] / 2, P["waist"][1] / 2
+    yb = -0.06 * bh
+    neck = L - 0.3 * rh
+    xw = x0 + P.get("reach", 0.7) * (neck - x0)  # the waist: where the base's flare runs out
+
+    def arch(x):  # the shaft's dorsal convexity
+        t = np.clip((x - x0) / (neck - x0), 0.0, 1.0)
+        return P["arch"] * 4.0 * t * (1.0 - t)
+
+    def sec(x, w, h, y=0.0, nt=2.1, nb=2.0):
+        return (x, w, y + arch(x) + h, y + arch(x) - h, nt, nb)
+
+    rows = [sec(x0 - 1.0, 0.8 * bw, 0.8 * bh, yb, 2.3, 2.2)]
+    for sf in FLARE_S:  # the base's rounded flare into the waist
+        g = float(flare(sf))
+        rows.append(sec(x0 + sf * (xw - x0), ww + g * (bw - ww), wh + g * (bh - wh), g * yb,
+                        2.3 - 0.2 * sf, 2.2 - 0.2 * sf))
+    rows += [sec(neck, 1.04 * ww, 1.05 * wh), sec(L, 0.9 * hw, 0.85 * rh)]
+    bound = ((x0 + L) / 2, yb, 0.0), ((L - x0) / 2 + 3.5, bh + 3.0, bw + 3.0)
+    loft = Loft(rows, bound)
+
+    def f(p):
+        q0 = q_of(p)
+        q = centred(q0, centre, x0, xw)
+        body = smax(loft(q), q[:, 0] - L, k=1.0)
+        head = spool(q0 - np.array([L, 0.0, 0.0]), rh, hw)
+        body = smin(body, head, k=min(1.4, rh * 0.45))
+        col, lip, flex = lesser_base(q, x0, xw, bw, bh, yb, P["tub"], yb + bh)
+        body = smin(body, *col, lip, k=0.6)
+        body = smin(body, *flex, k=1.0)
+        body = smax(body, x0 - q[:, 0], k=0.35 * bh)  # the base's face, its rim well rounded
+        return smax(body, -socket(p), k=0.5)
+    return f
+
+
 def _previous(kind, i):
     if kind == "proximal":
         return f"metatarsal_{i}"
@@ -224,18 +404,22 @@ def phalanx(kind, i):
 
             def socket(p):
                 return spool(local(p, pb, prev_axes), rhp, hwp) - dims.GAP_MM
-        # the rim of the base: CUP_MM behind the socket's floor, or further forward so that the socket
-        # leaves a lip of at least a fifth of the base's height all round (a rim, not a knife edge)
         size = (PROXIMAL if kind == "proximal" else MIDDLE if kind == "middle" else DISTAL)[i]["base"]
         R_sag = r_prev + dims.GAP_MM
+        q_of = lambda p: local(p, a, axes)  # noqa: E731
+        if kind == "middle" or (kind == "distal" and i > 1):  # lesser bases: a rim round a shallow cup
+            x0, yc, zc = cup_face(socket, a, axes, R_sag, 0.93 * size[0] / 2, 0.94 * size[1] / 2)
+            return (middle if kind == "middle" else lesser_distal)(i, q_of, x0, L, socket, (yc, zc))
+        # the rim of the base: CUP_MM behind the socket's floor, or further forward so that the socket
+        # leaves a lip of at least a fifth of the base's height all round (a rim, not a knife edge)
         x0 = max(R_sag - dims.CUP_MM, float(np.sqrt(max(R_sag ** 2 - (0.4 * size[1]) ** 2, 0.0))))
 
-        if kind in ("proximal", "middle"):
-            P = (PROXIMAL if kind == "proximal" else MIDDLE)[i]
-            rh, hw = (dims.PP_HEAD if kind == "proximal" else dims.MP_HEAD)[i]
+        if kind == "proximal":
+            P = PROXIMAL[i]
+            rh, hw = dims.PP_HEAD[i]
             bw, bh = P["base"][0] / 2, P["base"][1] / 2
             ww, wh = P["waist"][0] / 2, P["waist"][1] / 2
-            base_len = 0.3 * (L - x0) if kind == "proximal" else 0.4 * (L - x0)
+            base_len = 0.3 * (L - x0)
             tub = P["tub"]
 
             def f(p):
@@ -252,7 +436,7 @@ def phalanx(kind, i):
                 return smax(body, -socket(p), k=0.5)
             return f
 
-        return distal(i, q_of=lambda p: local(p, a, axes), x0=x0, L=L, socket=socket)
+        return distal(i, q_of=q_of, x0=x0, L=L, socket=socket)
     return make
 
 
