@@ -69,3 +69,17 @@ def test_the_navicular_tuberosity_projects_plantar_medially(meshes, geometry):
     TN = geometry.J["talonavicular"]
     assert tip[1] < TN[1] - 10.0, tip
     assert tip[2] < TN[2] - 20.0, tip
+
+
+def test_the_peroneal_groove_runs_between_the_ridge_and_the_front_margin(meshes):
+    """From below, in front of the plantar ridge the surface dips into the peroneal groove and rises
+    again to the front margin behind the MT4 facet (§4: groove bounded behind by the ridge)."""
+    v = meshes["cuboid"].vertices
+    band = v[np.abs(v[:, 2] - 14.0) < 1.0]
+
+    def lowest(x0, x1):
+        return band[(band[:, 0] > x0) & (band[:, 0] < x1), 1].min()
+
+    ridge, groove, margin = lowest(62.0, 68.0), max(lowest(x, x + 1.0) for x in range(69, 75)), lowest(75.0, 78.0)
+    assert groove >= ridge + 3.0, (ridge, groove)
+    assert groove >= margin + 1.5, (groove, margin)

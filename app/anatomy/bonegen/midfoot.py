@@ -5,20 +5,29 @@ Each bone is placed on the rig's joint centres (mm, foot frame: X anterior, Y su
 - navicular: a boat-shaped curved plate between the talar head and the cuneiforms. Its proximal face
   is a deep cup about the talonavicular centre (the talar head's centre): the head's ellipsoid
   (11.5 mm along the neck, 29.7 x 20.5 mm across, [NJCA18]) grown by GAP_MM; its distal face is
-  convex and kidney-shaped, cut into three facets (one plane per cuneiform, meeting at two ridges); the tuberosity projects plantar-medially at
-  the GM tuberosity point. AP 15-16 mm, transverse about 34 mm (about 40 with the tuberosity),
-  vertical about 22 mm ([Raj24], GM, §4).
+  convex and kidney-shaped, its body reaching past three facet planes (one per cuneiform) so that they
+  cut three flat facets parted by two ridges; the tuberosity is a blunt projection pointing
+  plantar-medially (and a little back) to the GM tuberosity point. AP 15-16 mm, transverse about 34 mm
+  (about 40 with the tuberosity), vertical about 22 mm ([Raj24], GM, §4).
 - cuboid: a wedge, medial side about 33 mm, lateral about 20 mm, height about 26 mm ([Moi21], §4);
   a saddle-shaped (concavo-convex) calcaneal facet with the posteromedial calcaneal process; distal
   facets for MT4 and MT5 meeting at a vertical ridge; the oblique plantar peroneal groove with the
-  ridge and the tuberosity behind it (kept behind the MT4/MT5 facets, clear of the MT5 base); a
-  medial face for the lateral cuneiform; its non-articular lateral border and dorsum meet the rest with
-  broad rounded edges and its plantar surface is convex, so that it reads as a bone, not a box.
+  ridge and the tuberosity behind it (kept behind the MT4/MT5 facets, clear of the MT5 base) and a low
+  front margin before it, so that the groove reads from below (deeper than the 0.63 mm measured [Moi21],
+  to be seen); a medial face for the lateral cuneiform; its dorsal surface convex and facing up and
+  laterally, sloping down to the short lateral border (lateral length 19.7 vs medial 33.4 mm, [Moi21]);
+  its non-articular surfaces meet the rest with broad rounded edges and its plantar surface is convex,
+  so that it reads as a bone, not a box. About 10.3 cm3 (GM 15.2 cm3, but the GM cuboid is about
+  20 % longer than [Moi21]'s: 40.8 vs 33.4 mm, §4).
 - cuneiforms: wedges between their navicular facet and their metatarsal base, their articular faces
   flat with rounded rims, their non-articular surfaces bevelled into them with broad rounded edges
   and a little hollowed between the joints (C1's subcutaneous medial face convex both ways, rough for
-  tibialis anterior). C1 base plantar,
-  thin edge dorsal (its dorsomedial edge bevelled), kidney-shaped distal facet; C2 base dorsal
+  tibialis anterior). C1 base plantar (its plantar base the broadest part, where tibialis anterior
+  and peroneus longus insert, lowest in front, about 17.5 mm up), thin edge dorsal (its dorsomedial
+  edge bevelled), kidney-shaped distal facet as tall as the MT1 base; about 32 mm high and 0.9 x the
+  cuboid's volume (GM 34.9 mm and 13.8 vs 15.2 cm3, [GM], §5); its dorsolateral corner reaches about
+  8 mm further forward than C2 along the second ray seen from above (13.8 mm along the declined MT2
+  axis; GM about 10 mm). C2 base dorsal
   (square dorsal surface), apex plantar, the shortest (its
   distal face recessed about 10 mm behind C1's along the MT2 axis: the mortise for the MT2 base);
   C3 base dorsal (oblong dorsal surface, narrow plantar edge), reaching further forward than the
@@ -110,10 +119,10 @@ def cuboid(g):
         (np.array([50.0, 21.0, 10.0]), unit([-0.22, -1.0, 0.0])),  # plantar surface
     ]
     plantar_face = faces.pop()
-    ridge_a, ridge_b = np.array([63.5, 18.0, 26.0]), np.array([68.0, 19.5, 8.0])
+    ridge_a, ridge_b = np.array([62.5, 17.5, 26.0]), np.array([67.0, 19.0, 8.0])
     ridge_axes = frame(ridge_a - ridge_b)  # the tuberosity swells along the ridge's lateral end
-    groove_a, groove_b = np.array([69.0, 14.5, 29.0]), np.array([76.5, 14.0, 6.0])
-    lip_a, lip_b = np.array([75.5, 16.0, 22.0]), np.array([80.5, 16.0, 8.0])
+    groove_a, groove_b = np.array([68.5, 16.5, 29.0]), np.array([74.5, 16.5, 6.0])
+    lip_a, lip_b = np.array([74.0, 17.0, 21.0]), np.array([76.5, 17.0, 9.0])  # the groove's front margin
 
     plantar_c, plantar_n = np.array([62.0, 17.5, 15.0]), unit(plantar_face[1])
     dorsal_c, dorsal_n = np.array([60.0, 44.5, 12.0]), unit([0.25, 1.0, 0.55])
@@ -139,10 +148,10 @@ def cuboid(g):
         body = smin(body, ellipsoid(p, CC + [1.5, -9.0, -7.5], (6.0, 5.0, 5.0)), k=3.0)  # calcaneal process
         body = smin(body, capsule(p, ridge_a, ridge_b, 4.5, 3.5), k=3.0)  # ridge ending laterally
         body = smin(body, ellipsoid(p, ridge_a + [0.5, 0.5, -1.5], (6.5, 4.5, 5.0), ridge_axes), k=4.0)  # tuberosity
-        body = smin(body, capsule(p, lip_a, lip_b, 2.5), k=3.0)  # the plantar margin in front of the groove
+        body = smin(body, capsule(p, lip_a, lip_b, 2.5), k=3.0)
         for point, normal in faces[:2]:  # the tuberosity stays behind the MT4/MT5 facets (the MT5 base)
             body = smax(body, halfspace(p, point, normal), k=2.0)
-        return ssub(body, capsule(p, groove_a, groove_b, 3.2), k=1.5)  # peroneal groove, oblique
+        return ssub(body, capsule(p, groove_a, groove_b, 3.0), k=2.5)  # peroneal groove, oblique
     return f
 
 
