@@ -207,11 +207,13 @@ def _sloped(a, b, up):
     return np.array([xa, ya, 0.0]), n
 
 
-#: C1's subcutaneous medial face: convex both ways (a paraboloid of this radius about its centre,
-#: leaning so that the bone tapers upward to its thin dorsal edge ([Frazer-Cun], [Gray-Cun], §5).
-C1_MEDIAL_CENTRE = np.array([88.0, 33.0, -36.0])
+#: C1's subcutaneous medial face: convex both ways, domed (an elliptic paraboloid about its centre with
+#: these radii: from base to edge, then from back to front), leaning so that the bone tapers upward to
+#: its thin dorsal edge ([Frazer-Cun], [Gray-Cun], §5).
+C1_MEDIAL_CENTRE = np.array([90.0, 33.0, -37.5])
 C1_MEDIAL_NORMAL = unit([0.0, 0.4, -1.0])
 C1_MEDIAL_RADIUS_MM = 30.0
+C1_MEDIAL_RADIUS_AP_MM = 18.0
 
 
 def medial_cuneiform(g):
@@ -227,11 +229,13 @@ def medial_cuneiform(g):
     # the posteroinferior angle rounded off below the navicular
     heel = (np.array([70.5, 32.0, 0.0]), unit([-1.0, -1.0, 0.0]))
     c, n, r = C1_MEDIAL_CENTRE, C1_MEDIAL_NORMAL, C1_MEDIAL_RADIUS_MM
+    along = np.array([1.0, 0.0, 0.0])  # (n has no x part)
+    up = np.cross(n, along)
 
     def f(p):
         q = p - c
-        h = q @ n
-        medial = h + (np.einsum("ij,ij->i", q, q) - h * h) / (2.0 * r)  # bulging medially, both ways
+        # bulging medially, both ways: more from front to back than from the base up to the thin edge
+        medial = q @ n + (q @ along) ** 2 / (2.0 * C1_MEDIAL_RADIUS_AP_MM) + (q @ up) ** 2 / (2.0 * r)
         d = smax(wedge(p), medial, k=5.0)
         d = smax(d, halfspace(p, *heel), k=5.0)
         return smax(d, halfspace(p, *bevel), k=6.0)
