@@ -5,20 +5,29 @@ Each bone is placed on the rig's joint centres (mm, foot frame: X anterior, Y su
 - navicular: a boat-shaped curved plate between the talar head and the cuneiforms. Its proximal face
   is a deep cup about the talonavicular centre (the talar head's centre): the head's ellipsoid
   (11.5 mm along the neck, 29.7 x 20.5 mm across, [NJCA18]) grown by GAP_MM; its distal face is
-  convex and kidney-shaped, cut into three facets (one plane per cuneiform, meeting at two ridges); the tuberosity projects plantar-medially at
-  the GM tuberosity point. AP 15-16 mm, transverse about 34 mm (about 40 with the tuberosity),
-  vertical about 22 mm ([Raj24], GM, §4).
+  convex and kidney-shaped, its body reaching past three facet planes (one per cuneiform) so that they
+  cut three flat facets parted by two ridges; the tuberosity is a blunt projection pointing
+  plantar-medially (and a little back) to the GM tuberosity point. AP 15-16 mm, transverse about 34 mm
+  (about 40 with the tuberosity), vertical about 22 mm ([Raj24], GM, §4).
 - cuboid: a wedge, medial side about 33 mm, lateral about 20 mm, height about 26 mm ([Moi21], §4);
   a saddle-shaped (concavo-convex) calcaneal facet with the posteromedial calcaneal process; distal
   facets for MT4 and MT5 meeting at a vertical ridge; the oblique plantar peroneal groove with the
-  ridge and the tuberosity behind it (kept behind the MT4/MT5 facets, clear of the MT5 base); a
-  medial face for the lateral cuneiform; its non-articular lateral border and dorsum meet the rest with
-  broad rounded edges and its plantar surface is convex, so that it reads as a bone, not a box.
+  ridge and the tuberosity behind it (kept behind the MT4/MT5 facets, clear of the MT5 base) and a low
+  front margin before it, so that the groove reads from below (deeper than the 0.63 mm measured [Moi21],
+  to be seen); a medial face for the lateral cuneiform; its dorsal surface convex and facing up and
+  laterally, sloping down to the short lateral border (lateral length 19.7 vs medial 33.4 mm, [Moi21]);
+  its non-articular surfaces meet the rest with broad rounded edges and its plantar surface is convex,
+  so that it reads as a bone, not a box. About 10.3 cm3 (GM 15.2 cm3, but the GM cuboid is about
+  20 % longer than [Moi21]'s: 40.8 vs 33.4 mm, §4).
 - cuneiforms: wedges between their navicular facet and their metatarsal base, their articular faces
   flat with rounded rims, their non-articular surfaces bevelled into them with broad rounded edges
   and a little hollowed between the joints (C1's subcutaneous medial face convex both ways, rough for
-  tibialis anterior). C1 base plantar,
-  thin edge dorsal (its dorsomedial edge bevelled), kidney-shaped distal facet; C2 base dorsal
+  tibialis anterior). C1 base plantar (its plantar base the broadest part, where tibialis anterior
+  and peroneus longus insert, lowest in front, about 17.5 mm up), thin edge dorsal (its dorsomedial
+  edge bevelled), kidney-shaped distal facet as tall as the MT1 base; about 32 mm high and 0.9 x the
+  cuboid's volume (GM 34.9 mm and 13.8 vs 15.2 cm3, [GM], §5); its dorsolateral corner reaches about
+  8 mm further forward than C2 along the second ray seen from above (13.8 mm along the declined MT2
+  axis; GM about 10 mm). C2 base dorsal
   (square dorsal surface), apex plantar, the shortest (its
   distal face recessed about 10 mm behind C1's along the MT2 axis: the mortise for the MT2 base);
   C3 base dorsal (oblong dorsal surface, narrow plantar edge), reaching further forward than the
@@ -42,6 +51,7 @@ from app.anatomy.bonegen.sdf import capsule, ellipsoid, frame, halfspace, smax, 
 TALAR_HEAD_MM = (11.5, 10.3, 14.6)
 TALAR_HEAD_TILT_DEG = 40.0
 NAV_FACET_MM = 4.0  # the navicular's distal facets lie this far beyond the naviculocuneiform centres
+NAV_BODY_AP_MM = 15.0  # the body's semi-axis along the talonavicular-naviculocuneiform line (cut by the facets)
 
 
 def planes(p, faces, k=2.5):
@@ -76,19 +86,22 @@ def navicular(g):
     t = np.radians(TALAR_HEAD_TILT_DEG)
     head_axes = np.stack([neck[0], np.cos(t) * neck[1] - np.sin(t) * neck[2], np.cos(t) * neck[2] + np.sin(t) * neck[1]])
     cup_radii = np.asarray(TALAR_HEAD_MM) + GAP_MM
-    tub = g.gm(66.0, 43.5, -29.5)  # GM tuberosity (most medial point 65.8, 42.3, -34.8; §8.1)
+    tub = g.gm(66.0, 42.5, -31.5)  # GM tuberosity (most medial point 65.8, 42.3, -34.8; §8.1)
+    tub_root = g.gm(69.0, 48.0, -23.0)
 
     def f(p):
-        body = ellipsoid(p, TN + d * 10.0 + np.array([0.0, -1.5, -1.0]), (12.5, 11.5, 16.0), axes)
+        # the body reaches beyond the facet planes, so that they cut three flat facets parted by ridges
+        body = ellipsoid(p, TN + d * 11.0 + np.array([0.0, -1.5, -1.0]), (NAV_BODY_AP_MM, 11.5, 16.0), axes)
         body = smax(body, halfspace(p, TN + d * 6.0, -d), k=2.0)  # the rim of the boat
-        body = smin(body, ellipsoid(p, tub, (7.5, 7.0, 6.5)), k=6.0)
+        # the tuberosity: a blunt projection pointing plantar-medially (and a little back) out of the body
+        body = smin(body, capsule(p, tub_root, tub, 6.5, 5.0), k=4.0)
         body = smax(body, planes(p, facets, k=1.5), k=1.5)
         return ssub(body, ellipsoid(p, TN, cup_radii, head_axes), k=1.5)  # the cup for the talar head
     return f
 
 
-#: Cuboid: rounding (mm) of the edges of its non-articular surfaces and the radius of its convex plantar surface.
-CUBOID_FREE_ROUND_MM, CUBOID_PLANTAR_RADIUS_MM = 6.0, 35.0
+#: Cuboid: rounding (mm) of the edges of its non-articular surfaces and the radii of its convex plantar and dorsal surfaces.
+CUBOID_FREE_ROUND_MM, CUBOID_PLANTAR_RADIUS_MM, CUBOID_DORSAL_RADIUS_MM = 6.0, 35.0, 50.0
 
 
 def cuboid(g):
@@ -105,15 +118,24 @@ def cuboid(g):
         (np.array([50.0, 46.5, 10.0]), unit([0.33, 1.0, 0.25])),  # dorsum, sloping forward and laterally
         (np.array([50.0, 21.0, 10.0]), unit([-0.22, -1.0, 0.0])),  # plantar surface
     ]
-    ridge_a, ridge_b = np.array([65.0, 18.0, 26.0]), np.array([69.5, 19.5, 8.0])
-    groove_a, groove_b = np.array([71.5, 14.5, 29.0]), np.array([79.0, 14.0, 6.0])
+    plantar_face = faces.pop()
+    ridge_a, ridge_b = np.array([62.5, 17.5, 26.0]), np.array([67.0, 19.0, 8.0])
+    ridge_axes = frame(ridge_a - ridge_b)  # the tuberosity swells along the ridge's lateral end
+    groove_a, groove_b = np.array([68.5, 16.5, 29.0]), np.array([74.5, 16.5, 6.0])
+    lip_a, lip_b = np.array([74.0, 17.0, 21.0]), np.array([76.5, 17.0, 9.0])  # the groove's front margin
 
-    plantar_c, plantar_n = np.array([62.0, 17.5, 15.0]), unit(faces[5][1])
+    plantar_c, plantar_n = np.array([62.0, 17.5, 15.0]), unit(plantar_face[1])
+    dorsal_c, dorsal_n = np.array([60.0, 44.5, 12.0]), unit([0.25, 1.0, 0.55])
 
     def f(p):
         body = planes(p, faces[:3], k=3.0)  # the articular faces: rims a little rounded
-        for point, normal in faces[3:5]:  # the non-articular lateral border and dorsum: broad rounded edges
+        for point, normal in faces[3:]:  # the non-articular lateral border and dorsum: broad rounded edges
             body = smax(body, halfspace(p, point, normal), k=CUBOID_FREE_ROUND_MM)
+        # the dorsal surface convex, facing up and laterally: it slopes down to the short lateral border
+        q = p - dorsal_c
+        h = q @ dorsal_n
+        body = smax(body, h + (np.einsum("ij,ij->i", q, q) - h * h) / (2.0 * CUBOID_DORSAL_RADIUS_MM),
+                    k=CUBOID_FREE_ROUND_MM)
         q = p - plantar_c  # the plantar surface convex both ways (radius CUBOID_PLANTAR_RADIUS_MM)
         h = q @ plantar_n
         plantar = h + (np.einsum("ij,ij->i", q, q) - h * h) / (2.0 * CUBOID_PLANTAR_RADIUS_MM)
@@ -125,10 +147,11 @@ def cuboid(g):
         body = smax(body, saddle, k=2.0)
         body = smin(body, ellipsoid(p, CC + [1.5, -9.0, -7.5], (6.0, 5.0, 5.0)), k=3.0)  # calcaneal process
         body = smin(body, capsule(p, ridge_a, ridge_b, 4.5, 3.5), k=3.0)  # ridge ending laterally
-        body = smin(body, ellipsoid(p, ridge_a + [0.5, 0.5, -1.0], (5.5, 5.0, 4.5)), k=2.5)  # tuberosity
+        body = smin(body, ellipsoid(p, ridge_a + [0.5, 0.5, -1.5], (6.5, 4.5, 5.0), ridge_axes), k=4.0)  # tuberosity
+        body = smin(body, capsule(p, lip_a, lip_b, 2.5), k=3.0)
         for point, normal in faces[:2]:  # the tuberosity stays behind the MT4/MT5 facets (the MT5 base)
             body = smax(body, halfspace(p, point, normal), k=2.0)
-        return ssub(body, capsule(p, groove_a, groove_b, 3.0), k=1.5)  # peroneal groove, oblique
+        return ssub(body, capsule(p, groove_a, groove_b, 3.0), k=2.5)  # peroneal groove, oblique
     return f
 
 
@@ -184,11 +207,13 @@ def _sloped(a, b, up):
     return np.array([xa, ya, 0.0]), n
 
 
-#: C1's subcutaneous medial face: convex both ways (a paraboloid of this radius about its centre,
-#: leaning so that the bone tapers upward to its thin dorsal edge ([Frazer-Cun], [Gray-Cun], §5).
-C1_MEDIAL_CENTRE = np.array([85.0, 34.0, -35.0])
+#: C1's subcutaneous medial face: convex both ways, domed (an elliptic paraboloid about its centre with
+#: these radii: from base to edge, then from back to front), leaning so that the bone tapers upward to
+#: its thin dorsal edge ([Frazer-Cun], [Gray-Cun], §5).
+C1_MEDIAL_CENTRE = np.array([90.0, 33.0, -37.5])
 C1_MEDIAL_NORMAL = unit([0.0, 0.4, -1.0])
-C1_MEDIAL_RADIUS_MM = 18.0
+C1_MEDIAL_RADIUS_MM = 30.0
+C1_MEDIAL_RADIUS_AP_MM = 18.0
 
 
 def medial_cuneiform(g):
@@ -196,18 +221,23 @@ def medial_cuneiform(g):
         g, 1,
         (np.array([0.0, 40.0, -60.0]), unit([0.0, 0.2, -1.0])),  # (replaced by the convex face below)
         _side(*C1_C2, +1, GAP_MM),
-        _sloped((72.0, 57.5), (98.0, 48.5), +1),  # thin dorsal edge
-        _sloped((72.0, 36.0), (98.0, 14.0), -1),  # broad plantar base, lowest in front (about 18 mm)
+        _sloped((72.0, 60.0), (98.0, 52.0), +1),  # thin dorsal edge
+        _sloped((72.0, 30.0), (98.0, 13.5), -1),  # broad plantar base, lowest in front (about 17 mm)
         free=("medial", "dorsal", "plantar"))
     # the dorsomedial edge bevelled: the thin dorsal edge ([Frazer-Cun], §5)
-    bevel = (np.array([85.0, 48.0, -26.0]), unit([0.0, 1.0, -1.0]))
+    bevel = (np.array([85.0, 53.0, -25.0]), unit([0.0, 1.0, -1.0]))
+    # the posteroinferior angle rounded off below the navicular
+    heel = (np.array([70.5, 32.0, 0.0]), unit([-1.0, -1.0, 0.0]))
     c, n, r = C1_MEDIAL_CENTRE, C1_MEDIAL_NORMAL, C1_MEDIAL_RADIUS_MM
+    along = np.array([1.0, 0.0, 0.0])  # (n has no x part)
+    up = np.cross(n, along)
 
     def f(p):
         q = p - c
-        h = q @ n
-        medial = h + (np.einsum("ij,ij->i", q, q) - h * h) / (2.0 * r)  # bulging medially, both ways
+        # bulging medially, both ways: more from front to back than from the base up to the thin edge
+        medial = q @ n + (q @ along) ** 2 / (2.0 * C1_MEDIAL_RADIUS_AP_MM) + (q @ up) ** 2 / (2.0 * r)
         d = smax(wedge(p), medial, k=5.0)
+        d = smax(d, halfspace(p, *heel), k=5.0)
         return smax(d, halfspace(p, *bevel), k=6.0)
     return f
 
