@@ -56,7 +56,7 @@ _ROOF = [37.0, 38.5, 38.5, 40.5, 43.0, 41.0, 38.5, 43.0, 45.0]  # dips behind th
 _MEDIAL = [-8.5, -9.5, -9.5, -9.0, -9.5, -10.0, -9.5, -8.5, -6.0]
 _LATERAL = [12.0, 15.5, 17.5, 19.0, 19.5, 20.0, 20.0, 20.0, 18.5]
 SECTION_POWER = 2.6
-FACET_DROP_MM = 1.8  # the raw posterior facet under the talus's (its cylinder's radius smaller by this)
+FACET_DROP_MM = 0.0  # the raw posterior facet under the talus's (its cylinder's radius smaller by this)
 # sustentaculum tali: a shelf whose section (y, z) is a bracket from a thick rounded medial margin
 # (radius SUS_RIM_R) to its root in the medial wall, cut flat on top; x -> the margin's most medial z
 # and the height of the flat top (the middle facet, under the talar neck and head). The margin
@@ -64,7 +64,7 @@ FACET_DROP_MM = 1.8  # the raw posterior facet under the talus's (its cylinder's
 # into the body at both ends.
 SUS_X = [20.0, 27.0, 34.0, 40.0, 45.0, 49.5, 54.0]
 SUS_Z = [-7.0, -13.5, -19.5, -21.5, -20.0, -14.5, -6.0]
-SUS_TOP = [39.0, 42.5, 45.5, 46.5, 45.0, 43.5, 41.5]
+SUS_TOP = [40.0, 43.5, 46.5, 47.5, 46.0, 44.5, 42.5]
 SUS_RIM_R = 4.5
 SUS_FRONT_X = 48.0  # where the bevel of its front end meets the level 6 mm under its top
 # the root in the medial wall: x -> its z, its depth below the top and its radius; in front it grows
