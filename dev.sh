@@ -73,6 +73,7 @@ fi
 cmd=${1:-run}; shift || true
 case "$cmd" in
   run)  TALUS_INVOCATION="bash $(printf '%q' "$ROOT/dev.sh") run" exec "$VENV/bin/talus" "$@" ;;
-  test) cd "$ROOT" && exec "$VENV/bin/python" -m pytest "$@" ;;
+  # every core, up to 4 (pytest-xdist; each worker starts its own Xvfb); `-n 0` runs in one process
+  test) cd "$ROOT" && exec "$VENV/bin/python" -m pytest -n auto --maxprocesses 4 "$@" ;;
   *)    say "usage: bash dev.sh run [talus args] | bash dev.sh test [pytest args]"; exit 2 ;;
 esac
