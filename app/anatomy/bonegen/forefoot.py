@@ -27,8 +27,8 @@ layout was spaced for. Three parts, blended with fillets:
   separated by a crista that projects plantarward between them, [Frazer-MT], [Yosh88]); the lesser heads
   are taller than wide, flattened on the sides, broader plantarly (their sides lean in dorsally), with a
   small dorsal tubercle and a shallow pit on each side for the collateral ligaments ([Gray-MT]).
-  Built: MT1 about 24 W x 25 H (GM 24.8 x 28.5; the articular sphere, radius 11, fixes the distal part),
-  MT2-MT5 about 10.5 x 16.5, 9.8 x 16, 10.5 x 15, 12.5 x 14.5 mm: the lesser heads are narrower than GM
+  Built: MT1 about 24.3 W x 25.4 H (GM 24.8 x 28.5; the articular sphere, radius 11, fixes the distal
+  part), MT2-MT5 about 10.7 x 16.6, 9.6 x 16, 10.1 x 15, 12.2 x 14.4 mm: the lesser heads are narrower than GM
   because the rays' MTP centres are only 13.5 (MT2|MT3), 14.5 and 19 mm apart and the forefoot spring
   swings MT3 2 deg towards MT2; their facing sides are narrowed so that the carve (a joint space in every
   pose of every technique) does not notch them.
@@ -156,8 +156,10 @@ def _lesser_base(p, g, i, face, axes, u):
 #: Neighbouring lesser heads are 13.5 (MT2|MT3), 14.5 and 19 mm apart, and the forefoot spring swings MT3
 #: 2 deg medially towards MT2 (about 2 mm at the head): the facing sides of MT2 and MT3 are narrower so
 #: that the carve (a joint space in every pose) leaves them whole.
-HEAD_BLOCK = {1: (1.02, 1.45), 2: (0.72, 1.12), 3: (0.72, 1.12), 4: (0.72, 1.10), 5: (0.75, 1.05)}
-HEAD_SIDES = {1: (14.0, 12.6), 2: (6.8, 4.6), 3: (4.4, 5.9), 4: (5.3, 5.8), 5: (6.6, 6.8)}
+HEAD_BLOCK = {1: (1.08, 1.45), 2: (0.72, 1.12), 3: (0.72, 1.12), 4: (0.72, 1.10), 5: (0.75, 1.05)}
+HEAD_SIDES = {1: (14.6, 13.2), 2: (6.8, 4.6), 3: (4.4, 5.9), 4: (5.3, 5.8), 5: (6.6, 6.8)}
+HEAD1_FRONT_SLOPE = 1.0  # mm per mm that MT1's sides turn in ahead of the eminence
+HEAD1_BEVEL_MM = 3.5  # how far the bevels cut into MT1's plantar-medial and plantar-lateral edges, beside the sesamoids
 HEAD_SIDE_TILT_DEG = 4.0  # the lesser heads' sides lean in dorsally: broader plantar condyles
 #: Collateral pits of the lesser heads: shallow, broad hollows (depth mm) below the dorsal tubercle.
 PIT_DEPTH_MM = 0.35
@@ -205,9 +207,14 @@ def _head(p, M, axes, i):
         nt = unit(n - 0.55 * np.array([1.0, 0.0, 0.0]))
         recede = (q - (n * off + np.array([x0, 0.0, 0.0]))) @ nt
         blk = smax(blk, smax(wall, recede, k=r), k=r)
+        if i == 1 and n[1] == 0.0:
+            # MT1's sides also turn in ahead of the eminence, down to the articular sphere's flat sides: the
+            # medial eminence and the lateral side bulge behind the articular surface, without a step
+            nf = unit(n + HEAD1_FRONT_SLOPE * np.array([1.0, 0.0, 0.0]))
+            blk = smax(blk, (q - (n * off + np.array([x0 + 0.5, 0.0, 0.0]))) @ nf, k=r)
     if i == 1:  # the plantar-medial and plantar-lateral edges bevelled (the sesamoids lie under them)
         for s, off in ((1.0, lat), (-1.0, med)):
-            blk = smax(blk, (-y + s * z) / np.sqrt(2.0) - ((bottom + off) / np.sqrt(2.0) - 3.5), k=r)
+            blk = smax(blk, (-y + s * z) / np.sqrt(2.0) - ((bottom + off) / np.sqrt(2.0) - HEAD1_BEVEL_MM), k=r)
     d = smin(art, blk, k=4.0 if i == 1 else 2.5)
     # flattened sides: the articular part too is trimmed to the block's width
     d = smax(d, smax(q @ walls[0][0] - lat, q @ walls[1][0] - med, k=2.0), k=2.0)
