@@ -19,18 +19,25 @@ layout was spaced for. Three parts, blended with fillets:
   convex and its plantar aspect concave along its length ([TopDoc], [anatApp-MT]); MT1 the thickest
   (13.7 ± 1.0 mm, [Patil17]).
 - head (``_head``, GM W x H: MT1 24.8 x 28.5, MT2 13.7 x 16.4, MT3 12.8 x 15.9, MT4 11.6 x 14.7, MT5
-  14.8 x 14.3): the distal articular sphere (MT1) or ellipsoid (lesser) about the MTP centre, unchanged
-  where the proximal phalanx cups it, on a flat-sided block that reaches further plantarward (the
-  articular surface extends plantarly) and narrows smoothly into the neck. MT1's is broad and squarish,
-  its plantar side with two grooves for the sesamoids separated by a crista ([Frazer-MT], [Yosh88]);
-  the lesser heads are taller than wide, flattened on the sides, with a small dorsal tubercle and a pit
-  on each side for the collateral ligaments ([Gray-MT]). Built: MT1 about 22 W x 20 H (the crista kept
-  low so that the sesamoids are not bitten), MT2-MT5 about 11 x 17, 10.5 x 16, 10 x 15, 12 x 14.5 mm
-  (the lesser heads a little narrower than GM so that neighbours keep a joint space in the scissoring).
+  14.8 x 14.3, §6): the distal articular sphere (MT1) or ellipsoid (lesser) about the MTP centre, unchanged
+  where the proximal phalanx cups it (its base is this sphere grown by the joint space), on a flat-sided
+  block that reaches further plantarward (the articular surface extends plantarly) and narrows smoothly
+  into the neck. MT1's is broad and squarish: the non-articular head grows beyond the sphere behind its
+  equator (a medial eminence, a dorsal part, and plantar condyles with two grooves for the sesamoids
+  separated by a crista that projects plantarward between them, [Frazer-MT], [Yosh88]); the lesser heads
+  are taller than wide, flattened on the sides, broader plantarly (their sides lean in dorsally), with a
+  small dorsal tubercle and a shallow pit on each side for the collateral ligaments ([Gray-MT]).
+  Built: MT1 about 24.3 W x 25.4 H (GM 24.8 x 28.5; the articular sphere, radius 11, fixes the distal
+  part), MT2-MT5 about 10.7 x 16.6, 9.6 x 16, 10.1 x 15, 12.2 x 14.4 mm: the lesser heads are narrower than GM
+  because the rays' MTP centres are only 13.5 (MT2|MT3), 14.5 and 19 mm apart and the forefoot spring
+  swings MT3 2 deg towards MT2; their facing sides are narrowed so that the carve (a joint space in every
+  pose of every technique) does not notch them.
 
 Sesamoids (fixed to MT1, in the flexor hallucis brevis tendons): the medial (tibial) one larger
 ([Frazer-MT]). Their size in mm is not verified in the reference (§6, §10); the usual textbook figures
-are taken: medial about 12 x 9 mm, lateral about 10 x 8 mm, each about 6-7 mm thick.
+are taken: medial about 12 x 8.4 mm, lateral about 10 x 7.4 mm, each about 6-7 mm thick (a little
+narrower than the usual 9 and 8 mm so that the crista fits between their grooves), 1.5-2 mm below
+their grooves.
 """
 
 from __future__ import annotations
@@ -57,8 +64,9 @@ TUBEROSITY_TIP = (73.0, 13.5, 31.5)  # GM styloid tip (75, 13, 31, §8.1), a lit
 CUBOID_LATERAL = (np.array([65.0, 30.0, 28.0]), unit([0.25, 0.15, 1.0]))
 BASE_GAP_MM = dims.GAP_MM + 0.7  # between bases: the joint space and room for the scissoring's shear
 #: Sesamoids: semi-axes (along the ray, vertical, transverse) and lateral offset from the crista (mm).
-SESAMOID = {"medial": ((6.0, 3.4, 4.5), -5.6), "lateral": ((5.0, 3.2, 4.0), 5.4)}
+SESAMOID = {"medial": ((6.0, 3.4, 4.2), -6.3), "lateral": ((5.0, 3.2, 3.7), 6.6)}
 SESAMOID_BACK_MM = 3.0  # sesamoid centres lie this far proximal of the MTP centre, under the head
+SESAMOID_DOWN_MM = 3.0  # and this far below the head's articular sphere
 
 
 def _local(p, origin, axes):
@@ -142,39 +150,55 @@ def _lesser_base(p, g, i, face, axes, u):
 
 
 #: Heads (GM W x H, §6): MT1 24.8 x 28.5, MT2 13.7 x 16.4, MT3 12.8 x 15.9, MT4 11.6 x 14.7, MT5 14.8 x 14.3.
-#: The articular surface is the sphere (MT1) or ellipsoid (lesser, narrowed 10 % so that neighbours keep a
-#: joint space in the scissoring) about the MTP centre that the proximal phalanx cups; behind and below it
-#: the non-articular block: (dorsal top, plantar bottom, half width) as fractions of dims.MT_HEAD radius
-#: (MT1) or of (radius, radius, half width) (lesser).
-HEAD_BLOCK = {1: (0.70, 1.40, 1.10), 2: (0.72, 1.12, 0.93), 3: (0.72, 1.12, 0.93), 4: (0.72, 1.10, 0.93),
-              5: (0.75, 1.05, 0.95)}
+#: The articular surface is the sphere (MT1) or ellipsoid (lesser) about the MTP centre that the proximal
+#: phalanx cups; behind and below it the non-articular block. HEAD_BLOCK: (dorsal top, plantar bottom) as
+#: fractions of the dims.MT_HEAD radius; HEAD_SIDES: (medial, lateral) half width at mid height (mm).
+#: Neighbouring lesser heads are 13.5 (MT2|MT3), 14.5 and 19 mm apart, and the forefoot spring swings MT3
+#: 2 deg medially towards MT2 (about 2 mm at the head): the facing sides of MT2 and MT3 are narrower so
+#: that the carve (a joint space in every pose) leaves them whole.
+HEAD_BLOCK = {1: (1.08, 1.45), 2: (0.72, 1.12), 3: (0.72, 1.12), 4: (0.72, 1.10), 5: (0.75, 1.05)}
+HEAD_SIDES = {1: (14.6, 13.2), 2: (6.8, 4.6), 3: (4.4, 5.9), 4: (5.3, 5.8), 5: (6.6, 6.8)}
+HEAD1_FRONT_SLOPE = 1.0  # mm per mm that MT1's sides turn in ahead of the eminence
+HEAD1_BEVEL_MM = 3.5  # how far the bevels cut into MT1's plantar-medial and plantar-lateral edges, beside the sesamoids
+HEAD_SIDE_TILT_DEG = 4.0  # the lesser heads' sides lean in dorsally: broader plantar condyles
+#: Collateral pits of the lesser heads: shallow, broad hollows (depth mm) below the dorsal tubercle.
+PIT_DEPTH_MM = 0.35
+
+
+def _head_sides(p, M, axes, i):
+    """The lesser head's two flat sides (HEAD_SIDES, leaning in dorsally): negative between them."""
+    med, lat = HEAD_SIDES[i]
+    t = np.radians(HEAD_SIDE_TILT_DEG)
+    q = (p - M) @ axes.T
+    return smax(q @ np.array([0.0, np.sin(t), np.cos(t)]) - lat, q @ np.array([0.0, np.sin(t), -np.cos(t)]) - med, k=2.0)
 
 
 def _head(p, M, axes, i):
     """The metatarsal head about the MTP centre M: its distal articular surface (the sphere or ellipsoid
     the proximal phalanx rides on, unchanged) on a squarish block that is flat-sided, reaches further
     plantarward (the plantar condyles: the articular surface extends plantarly) and narrows smoothly
-    into the neck behind. MT1: broad and squarish, two plantar sesamoid grooves and the crista between
-    them; lesser heads taller than wide with a small dorsal tubercle and a pit on each side for the
-    collateral ligaments ([Frazer-MT], [Yosh88], [Gray-MT], GM; §6)."""
+    into the neck behind. MT1: broad and squarish, a medial eminence, two plantar sesamoid grooves and
+    the crista between them, which projects plantarward between the sesamoids; lesser heads taller than
+    wide with a small dorsal tubercle and a shallow pit on each side for the collateral ligaments
+    ([Frazer-MT], [Yosh88], [Gray-MT], GM; §6)."""
     rh, hw = dims.MT_HEAD[i]
-    hw_ = hw if i == 1 else hw * 0.9
     q = (p - M) @ axes.T
     x, y, z = q[:, 0], q[:, 1], q[:, 2]
-    top, bottom, half = HEAD_BLOCK[i]
+    top, bottom = HEAD_BLOCK[i]
     top, bottom = top * rh, bottom * rh
-    half = half * (rh if i == 1 else hw_)
+    med, lat = HEAD_SIDES[i]
     if i == 1:
-        # the sphere the phalanx rides on, with flattened sides and a flattened dorsal crown: squarish
+        # the sphere the phalanx rides on (its cup is this sphere grown by the joint space), sides flattened
         art = smax(np.linalg.norm(q, axis=1) - rh, np.abs(z) - (rh - 1.5), k=3.0)
-        art = smax(art, y - 0.86 * rh, k=4.0)
+        tilt = 0.0
     else:
-        art = ellipsoid(p, M, (rh, rh * 1.05, hw_), axes)
+        art = ellipsoid(p, M, (rh, rh * 1.05, hw), axes)
+        tilt = np.radians(HEAD_SIDE_TILT_DEG)
     # the block: distal face just behind the centre (the articular surface stands out in front of it),
     # flat sides, dorsal and plantar faces; all walls recede towards the neck behind x0
     x1, x0 = -0.5, -0.35 * rh
-    r = 0.4 * min(half, rh)  # rounding of its edges
-    walls = [(np.array([0.0, 0.0, 1.0]), half), (np.array([0.0, 0.0, -1.0]), half),
+    r = 0.4 * min(0.5 * (med + lat), rh)  # rounding of its edges
+    walls = [(np.array([0.0, np.sin(tilt), np.cos(tilt)]), lat), (np.array([0.0, np.sin(tilt), -np.cos(tilt)]), med),
              (np.array([0.0, 1.0, 0.0]), top), (np.array([0.0, -1.0, 0.0]), bottom)]
     blk = x - x1
     for n, off in walls:
@@ -183,26 +207,32 @@ def _head(p, M, axes, i):
         nt = unit(n - 0.55 * np.array([1.0, 0.0, 0.0]))
         recede = (q - (n * off + np.array([x0, 0.0, 0.0]))) @ nt
         blk = smax(blk, smax(wall, recede, k=r), k=r)
-    if i == 1:  # the plantar-medial and plantar-lateral edges bevelled (the sesamoids lie beside them)
-        for s in (1.0, -1.0):
-            blk = smax(blk, (-y + s * z) / np.sqrt(2.0) - ((bottom + half) / np.sqrt(2.0) - 2.0), k=r)
+        if i == 1 and n[1] == 0.0:
+            # MT1's sides also turn in ahead of the eminence, down to the articular sphere's flat sides: the
+            # medial eminence and the lateral side bulge behind the articular surface, without a step
+            nf = unit(n + HEAD1_FRONT_SLOPE * np.array([1.0, 0.0, 0.0]))
+            blk = smax(blk, (q - (n * off + np.array([x0 + 0.5, 0.0, 0.0]))) @ nf, k=r)
+    if i == 1:  # the plantar-medial and plantar-lateral edges bevelled (the sesamoids lie under them)
+        for s, off in ((1.0, lat), (-1.0, med)):
+            blk = smax(blk, (-y + s * z) / np.sqrt(2.0) - ((bottom + off) / np.sqrt(2.0) - HEAD1_BEVEL_MM), k=r)
     d = smin(art, blk, k=4.0 if i == 1 else 2.5)
-    # flattened sides: the articular ellipsoid too is trimmed to the block's width
-    d = smax(d, np.abs(z) - half, k=2.0)
+    # flattened sides: the articular part too is trimmed to the block's width
+    d = smax(d, smax(q @ walls[0][0] - lat, q @ walls[1][0] - med, k=2.0), k=2.0)
     if i == 1:
-        # two plantar grooves for the sesamoids, the crista between them
-        # (each groove the sesamoid itself grown by the joint space, so that it cups the sesamoid without
-        # biting it; the crista is what stands between the two, a low ridge above their widest level)
+        # two plantar grooves for the sesamoids, the crista between them: each groove the sesamoid
+        # itself grown by the joint space, so that it cups the sesamoid without biting it
         for (radii, dz) in SESAMOID.values():
-            s = M - axes[0] * SESAMOID_BACK_MM - axes[1] * (rh + 2.2) + axes[2] * dz
+            s = M - axes[0] * SESAMOID_BACK_MM - axes[1] * (rh + SESAMOID_DOWN_MM) + axes[2] * dz
             grow = dims.GAP_MM + 0.4
-            d = ssub(d, ellipsoid(p, s, (radii[0] + grow + 2.0, radii[1] + grow, radii[2] + grow), axes), k=1.2)
+            d = ssub(d, ellipsoid(p, s, (radii[0] + grow + 2.0, radii[1] + grow, radii[2] + grow), axes), k=2.0)
     else:
-        for s in (1.0, -1.0):
-            # dorsal tubercle and, distal-plantar of it, the pit for the collateral ligament
-            tub = ellipsoid(p, M + axes @ np.array([-0.45 * rh, 0.45 * rh, s * (half - 1.6)]), (2.4, 1.8, 1.4), axes)
-            d = smin(d, tub, k=1.2)
-            d = ssub(d, ellipsoid(p, M + axes @ np.array([-0.05 * rh, 0.0, s * (half + 0.6)]), (2.0, 2.0, 1.3), axes), k=1.0)
+        for s, off in ((1.0, lat), (-1.0, med)):
+            # dorsal tubercle and, distal-plantar of it, the shallow pit for the collateral ligament
+            tub = ellipsoid(p, M + np.array([-0.5 * rh, 0.45 * rh, s * (off - 1.9)]) @ axes, (3.0, 1.8, 1.2), axes)
+            d = smin(d, tub, k=1.5)
+            pit = ellipsoid(p, M + np.array([-0.15 * rh, -0.1 * rh, s * (off + 2.4 - PIT_DEPTH_MM)]) @ axes,
+                            (3.0, 2.8, 2.4), axes)
+            d = ssub(d, pit, k=1.5)
     return d
 
 
@@ -241,6 +271,9 @@ def metatarsal(i):
             elif i > 1:
                 d = smax(d, halfspace(p, face, -u), k=1.5)
             d = smin(d, _head(p, M, axes, i), k=3.0)
+            if i > 1:  # the neck's fillet, too, stays within the head's flat sides (a joint space from its neighbours)
+                qx = (p - M) @ axes[0]
+                d = smax(d, smin(_head_sides(p, M, axes, i), qx + 2.0 * rh, k=3.0), k=1.5)
             if i == 5:
                 # styloid tuberosity: a rounded spur from the plantar-lateral side of the base, reaching
                 # back and out beside the cuboid to its tip (GM, about 4 mm behind the TMT5 centre)
@@ -265,7 +298,7 @@ def sesamoid(side):
         axes = frame(u)
         rh, _ = dims.MT_HEAD[1]
         radii, dz = SESAMOID[side]
-        c = M - u * SESAMOID_BACK_MM - axes[1] * (rh + 2.2) + axes[2] * dz
+        c = M - u * SESAMOID_BACK_MM - axes[1] * (rh + SESAMOID_DOWN_MM) + axes[2] * dz
 
         def f(p):
             return ellipsoid(p, c, radii, axes)
