@@ -7,12 +7,6 @@ motion (``speed < 1``) shows a distinct, interpolated pose in every frame. Each 
 own ffmpeg) works on a background thread while the next frame renders, and streams: memory stays flat
 whatever the clip's length.
 
-Two render threads: a clip of :data:`PARALLEL_MIN_FRAMES` frames or more, on two cores or more, is
-rendered by two stages taking the frames in turn, each on its own thread with its own OpenGL context
-(VTK lets go of the GIL while it renders); this thread hands their frames to the encoder in order.
-The frames are the same, pixel for pixel, as one stage's. Laying text out (FreeType, through VTK
-singletons that are not thread-safe) takes turns under a lock.
-
 Speed on a software renderer (2 cores, llvmpipe: the renderer and ffmpeg each want a core): bones are
 drawn with back-face culling and, where their triangles are tiny at the clip's size and framing, with
 fewer of them (:meth:`~app.scene.offscreen.OffscreenStage.use_level_of_detail`); the magnification
@@ -140,15 +134,13 @@ def export_technique(technique, rig, output: str | Path, *, size=(1280, 720), fp
                      captions: bool = False, side: str = "right", magnify: float | None = None,
                      progress: Callable[[int, int], None] | None = None,
                      cancel: Callable[[], bool] | None = None, meshes=None, tissues=(), arches: bool = False,
-                     labels: bool = False, render_threads: int | None = None) -> Path:
+                     labels: bool = False) -> Path:
     """Render ``technique`` to ``output`` (.mp4, .gif or a folder of PNGs); return the written path.
 
     ``magnify`` (1-10, default the technique's own) is checked like everywhere else; a bad request
     (size, span, limits, output) raises :class:`TalusError` before the first frame is rendered.
     ``tissues``: groups of soft tissues to draw (coloured by true-size strain, targets emphasised and listed);
     ``arches``: the tripod, its ground plane and the arch heights; ``labels``: the bones named.
-    ``render_threads``: stages rendering frames in turn (default: :func:`_auto_render_threads`); the
-    frames are the same whatever the number.
     """
     from app.scene.camera import REGION_VIEW, VIEWS
     from app.techniques.timeline import Timeline, check_magnify
@@ -166,18 +158,13 @@ def export_technique(technique, rig, output: str | Path, *, size=(1280, 720), fp
     tl = Timeline(technique, rig, magnify=magnify)
     plan = plan_export(tl, fps=fps, start_s=resolve_time(start, tl, end=False), end_s=resolve_time(end, tl, end=True),
                        speed=speed, loops=loops)
-    if render_threads is None:
-        render_threads = _auto_render_threads(plan.n_frames, labels=labels, tissue_info=bool(tissues and technique.targets))
     setup = dict(technique=technique, rig=rig, timeline=tl, size=(w, h), side=side, view=view, meshes=meshes,
                  captions=captions, tissues=tissues, arches=arches, labels=labels)
     with atomic_target(output, kind="folder" if kind == "frames" else "file") as tmp:
         writer = None
         try:  # the encoder stops before the temporary is removed (else ffmpeg could create it again)
             writer = _Writer(kind, tmp, plan.fps)
-            if render_threads <= 1:
-                _render_here(setup, plan, writer, progress, cancel)
-            else:
-                _render_on_threads(render_threads, setup, plan, writer, progress, cancel)
+            _render(setup, plan, writer, progress, cancel)
             writer.close()
             writer = None
         finally:
@@ -188,34 +175,10 @@ def export_technique(technique, rig, output: str | Path, *, size=(1280, 720), fp
     return resolve_target(output)
 
 
-#: clips of at least this many frames render on two threads when the machine has two cores or more: a
-#: second stage costs about 0.2 s of CPU to set up (its own context compiles its shaders)
-PARALLEL_MIN_FRAMES = 45
-
-#: text (captions, notes, labels) is laid out by FreeType through VTK singletons that are not
-#: thread-safe: a render that lays text out holds this lock (see _ClipStage.draw)
-_TEXT_LOCK = threading.Lock()
-
-
-def _auto_render_threads(n_frames: int, *, labels: bool = False, tissue_info: bool = False) -> int:
-    """Two render threads for a clip long enough to repay the second stage, on two cores or more; one
-    when text is laid out again at every frame (labels, the target tissues' strain), since those
-    renders take turns anyway."""
-    if labels or tissue_info or n_frames < PARALLEL_MIN_FRAMES:
-        return 1
-    return 2 if (os.cpu_count() or 1) >= 2 else 1
-
-
 class _ClipStage:
-    """An off-screen stage set up for one clip (framing, overlays, tissues, labels), drawing its frames.
+    """An off-screen stage set up for one clip (framing, overlays, tissues, labels), drawing its frames."""
 
-    Built, used and closed on one thread: its OpenGL context is current there. Several may render at
-    once, each on its own thread (VTK lets go of the GIL while it renders): each draws its mappers from
-    shallow copies of the bone meshes, so no two threads update one pipeline object.
-    """
-
-    def __init__(self, technique, rig, timeline, *, size, side, view, meshes, captions, tissues, arches, labels,
-                 private_inputs: bool = False):
+    def __init__(self, technique, rig, timeline, *, size, side, view, meshes, captions, tissues, arches, labels):
         from app.scene.camera import frame_technique
         from app.scene.offscreen import OffscreenStage
         from app.scene.overlays import TechniqueOverlays
@@ -223,36 +186,23 @@ class _ClipStage:
         self.technique, self.tl = technique, timeline
         self.captions, self.tissues, self.arches = captions, tissues, arches
         self.width, self.height = size
-        with _TEXT_LOCK:  # the first render (inside the stage) initialises fonts and compiles shaders
-            stage = OffscreenStage(size, side=side, view=view, rig=rig, meshes=meshes)
-        self.stage = stage
+        stage = self.stage = OffscreenStage(size, side=side, view=view, rig=rig, meshes=meshes)
         try:
             stage.scene.set_roles(technique.worked_bones, technique.stabilised_bones)
             frame_technique(stage.plotter.renderer, stage.scene, technique, side=side, view=view, timeline=timeline)
             stage.use_level_of_detail()  # bones whose triangles are tiny at this size and framing: fewer of them
-            if private_inputs:
-                from app.scene import vtkmin as vtk
-
-                for actor in stage.scene.actors.values():
-                    mapper = actor.GetMapper()
-                    own = vtk.vtkPolyData()
-                    own.ShallowCopy(mapper.GetInput())  # the same arrays, its own pipeline information
-                    mapper.SetInputData(own)
             self.overlays = TechniqueOverlays(stage.plotter, rig, technique, side=side, timeline=timeline,
                                               meshes=stage.scene.meshes)
-            with _TEXT_LOCK:
-                if tissues or arches:
-                    stage.show_tissues(tissues, arches=arches, targets=technique.targets)
-                    if tissues and technique.targets:
-                        stage.set_info(technique)
-                if labels:
-                    stage.add_labels()
+            if tissues or arches:
+                stage.show_tissues(tissues, arches=arches, targets=technique.targets)
+                if tissues and technique.targets:
+                    stage.set_info(technique)
+            if labels:
+                stage.add_labels()
         except BaseException:
             stage.close()
             raise
-        self.text_every_frame = bool(labels or (tissues and technique.targets))
         self.phase_shown = -1
-        self.first = True
 
     def draw(self, t: float) -> np.ndarray:
         """Pose the stage at technique time ``t`` (s), render once and return the frame
@@ -263,33 +213,26 @@ class _ClipStage:
         W = tl.transforms_at(t)
         stage.scene.set_transforms(W)
         self.overlays.set_transforms(W, tl.frame_at(t))  # contacts: their state on the frame grid
-        with _TEXT_LOCK:
-            if self.tissues or self.arches:
-                stage.pose_tissues(W, tl.true_transforms_at(t))
-            note = stage._note
-            stage.set_note(tl.magnification_note(t), font_size=max(10, h // 52))
-            text = self.first or self.text_every_frame or stage._note != note
-            if self.captions:
-                ph = tl.phase_index_at(t)
-                if ph != self.phase_shown:
-                    span = tl.phases[ph]
-                    width = max(30, self.width // max(8, h // 40))
-                    cue = "\n".join(textwrap.wrap(span.cue, width))
-                    stage.set_caption(f"{self.technique.name} - {span.index + 1}. {span.name}\n{cue}",
-                                      font_size=max(10, h // 52), position="lower_left")
-                    self.phase_shown = ph
-                    text = True
-            self.first = False
-            if text:
-                return stage.render_flipped()
+        if self.tissues or self.arches:
+            stage.pose_tissues(W, tl.true_transforms_at(t))
+        stage.set_note(tl.magnification_note(t), font_size=max(10, h // 52))
+        if self.captions:
+            ph = tl.phase_index_at(t)
+            if ph != self.phase_shown:
+                span = tl.phases[ph]
+                width = max(30, self.width // max(8, h // 40))
+                cue = "\n".join(textwrap.wrap(span.cue, width))
+                stage.set_caption(f"{self.technique.name} - {span.index + 1}. {span.name}\n{cue}",
+                                  font_size=max(10, h // 52), position="lower_left")
+                self.phase_shown = ph
         return stage.render_flipped()
 
     def close(self) -> None:
         self.stage.close()
 
 
-def _render_here(setup: dict, plan: ExportPlan, writer, progress, cancel) -> None:
-    """Every frame on this thread, with one stage."""
+def _render(setup: dict, plan: ExportPlan, writer, progress, cancel) -> None:
+    """Render every frame of ``plan`` with one stage and hand it to ``writer``."""
     clip = _ClipStage(**setup)
     try:
         for k, t in enumerate(plan.times_s):
@@ -300,67 +243,6 @@ def _render_here(setup: dict, plan: ExportPlan, writer, progress, cancel) -> Non
                 progress(k + 1, plan.n_frames)
     finally:
         clip.close()
-
-
-def _render_on_threads(n: int, setup: dict, plan: ExportPlan, writer, progress, cancel) -> None:
-    """Frames rendered in turn by ``n`` threads, each with its own stage (frame k by thread k % n), handed
-    to the encoder in order by this thread, which also reports progress and watches for a cancel.
-
-    On a software renderer a frame's render takes one core and the encoder far less than another: two
-    stages keep both cores busy (the encoder in between). A failure on any thread stops them all and
-    is raised here; so is a cancel, and every stage is closed before this returns.
-    """
-    stop = threading.Event()
-    outs = [queue.Queue(maxsize=3) for _ in range(n)]
-    errors: list[BaseException] = []
-
-    def work(i: int) -> None:
-        clip = None
-        try:
-            clip = _ClipStage(**setup, private_inputs=True)
-            for t in plan.times_s[i::n]:
-                if stop.is_set():
-                    return
-                img = clip.draw(float(t))
-                while True:
-                    if stop.is_set():
-                        return
-                    try:
-                        outs[i].put(img, timeout=0.1)
-                        break
-                    except queue.Full:
-                        pass
-        except BaseException as exc:  # noqa: BLE001 - raised on the coordinating thread
-            errors.append(exc)
-            stop.set()
-        finally:
-            if clip is not None:
-                clip.close()
-
-    threads = [threading.Thread(target=work, args=(i,), name=f"talus-render-{i}", daemon=True) for i in range(n)]
-    for th in threads:
-        th.start()
-    try:
-        for k in range(plan.n_frames):
-            q, th = outs[k % n], threads[k % n]
-            while True:
-                if cancel is not None and cancel():
-                    raise ExportCancelled("export cancelled; nothing was written")
-                if errors:
-                    raise errors[0]
-                try:
-                    item = q.get(timeout=0.1)
-                    break
-                except queue.Empty:
-                    if not th.is_alive() and q.empty() and not errors:
-                        raise RuntimeError(f"{th.name} stopped before its frames were done")
-            writer.put(item)
-            if progress is not None:
-                progress(k + 1, plan.n_frames)
-    finally:
-        stop.set()
-        for th in threads:
-            th.join()
 
 
 class _Writer:

@@ -8,7 +8,6 @@ MSAA, no FXAA (see the headless reference).
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -33,26 +32,24 @@ NOTE_CACHE = 64
 LOD_MIN_PX2 = 16.0
 LOD_MIN_KEEP = 0.3
 _DECIMATED: dict[tuple[int, float], tuple[object, pv.PolyData]] = {}
-_DECIMATE_LOCK = threading.Lock()
 
 
 def decimated(mesh: pv.PolyData, keep: float) -> pv.PolyData:
     """``mesh`` with about ``keep`` of its triangles (quadric decimation, volume kept), smooth point
     normals; cached per mesh and fraction (a clip, then the next one, reuse it)."""
-    with _DECIMATE_LOCK:  # two clip stages on two threads decimate each bone once
-        key = (id(mesh), keep)
-        hit = _DECIMATED.get(key)
-        if hit is not None and hit[0] is mesh:
-            return hit[1]
-        dec = vtk.vtkQuadricDecimation()
-        dec.SetInputData(mesh)
-        dec.SetTargetReduction(1.0 - keep)
-        dec.VolumePreservationOn()
-        dec.Update()
-        out = pv.wrap(dec.GetOutput()).compute_normals(cell_normals=False, split_vertices=False,
-                                                       auto_orient_normals=False, consistent_normals=False)
-        _DECIMATED[key] = (mesh, out)
-        return out
+    key = (id(mesh), keep)
+    hit = _DECIMATED.get(key)
+    if hit is not None and hit[0] is mesh:
+        return hit[1]
+    dec = vtk.vtkQuadricDecimation()
+    dec.SetInputData(mesh)
+    dec.SetTargetReduction(1.0 - keep)
+    dec.VolumePreservationOn()
+    dec.Update()
+    out = pv.wrap(dec.GetOutput()).compute_normals(cell_normals=False, split_vertices=False,
+                                                   auto_orient_normals=False, consistent_normals=False)
+    _DECIMATED[key] = (mesh, out)
+    return out
 
 
 #: corner of a vtkCornerAnnotation for each text position

@@ -5,7 +5,6 @@ import errno
 import os
 import subprocess
 import sys
-import threading
 
 import imageio.v2 as iio2
 import imageio.v3 as iio
@@ -67,8 +66,7 @@ def test_captions_change_between_phases(tmp_path, rig, lib, meshes):
     assert np.abs(caption_band(fb) - caption_band(fc)).sum(axis=2).mean() > 5  # the caption is there
 
 
-@pytest.mark.parametrize("threads", [1, 2])
-def test_cancel_leaves_nothing(tmp_path, rig, lib, meshes, threads):
+def test_cancel_leaves_nothing(tmp_path, rig, lib, meshes):
     tech = lib.technique("toe-rotation-1")
     calls = []
 
@@ -77,13 +75,11 @@ def test_cancel_leaves_nothing(tmp_path, rig, lib, meshes, threads):
         return len(calls) > 5
 
     with pytest.raises(ExportCancelled):
-        export_technique(tech, rig, tmp_path / "clip.mp4", size=SIZE, fps=10, cancel=cancel, meshes=meshes,
-                         render_threads=threads)
+        export_technique(tech, rig, tmp_path / "clip.mp4", size=SIZE, fps=10, cancel=cancel, meshes=meshes)
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("threads", [1, 2])
-def test_a_full_disk_leaves_nothing(tmp_path, rig, lib, meshes, monkeypatch, threads):
+def test_a_full_disk_leaves_nothing(tmp_path, rig, lib, meshes, monkeypatch):
     from app.export import video
 
     real_put = video._Writer.put
@@ -97,8 +93,7 @@ def test_a_full_disk_leaves_nothing(tmp_path, rig, lib, meshes, monkeypatch, thr
 
     monkeypatch.setattr(video._Writer, "put", put)
     with pytest.raises(TalusError, match="disk is full"):
-        export_technique(lib.technique("toe-rotation-1"), rig, tmp_path / "clip.mp4", size=SIZE, fps=10, meshes=meshes,
-                         render_threads=threads)
+        export_technique(lib.technique("toe-rotation-1"), rig, tmp_path / "clip.mp4", size=SIZE, fps=10, meshes=meshes)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -267,8 +262,7 @@ def test_slow_motion_renders_a_distinct_interpolated_pose_every_frame(tmp_path, 
     monkeypatch.setattr(SkeletonScene, "set_transforms", lambda self, W: (shown.append(np.array(W)), real(self, W)))
     tech = lib.technique("toe-rotation-2")
     fps, speed, start, end = 30, 0.25, 2.0, 4.0
-    export_technique(tech, rig, f"{tmp_path}/f/", size=SIZE, fps=fps, start=start, end=end, speed=speed, meshes=meshes,
-                     render_threads=1)  # in order (two threads give the same frames: test_two_render_threads...)
+    export_technique(tech, rig, f"{tmp_path}/f/", size=SIZE, fps=fps, start=start, end=end, speed=speed, meshes=meshes)
     frames = shown[-frames_expected(end - start, fps, speed):]
     tl = Timeline(tech, rig)
     times = start + np.arange(len(frames)) * speed / fps
@@ -294,24 +288,9 @@ def test_a_magnified_clip_says_drawn_and_true_size_on_every_frame(tmp_path, rig,
     assert notes and not any(notes)  # true size: nothing to say
 
 
-# -- two render threads ----------------------------------------------------------------------------
+# -- one render per frame ---------------------------------------------------------------------------
 
-def test_two_render_threads_write_the_same_frames_as_one(tmp_path, rig, lib, meshes):
-    """Frames rendered in turn by two stages come out in order and equal to one stage's, pixel for pixel
-    (captions changing between phases, the magnification note changing every frame)."""
-    tech = lib.technique("talocrural-traction")
-    kw = dict(size=(240, 160), fps=4, start=0.0, end=6.0, captions=True, magnify=6, meshes=meshes)
-    one = export_technique(tech, rig, f"{tmp_path}/one/", render_threads=1, **kw)
-    two = export_technique(tech, rig, f"{tmp_path}/two/", render_threads=2, **kw)
-    names = sorted(p.name for p in one.iterdir())
-    assert names == sorted(p.name for p in two.iterdir()) and len(names) == frames_expected(6.0, 4)
-    frames = [iio.imread(one / n) for n in names]
-    assert all(np.array_equal(f, iio.imread(two / n)) for f, n in zip(frames, names))
-    assert any(not np.array_equal(frames[k], frames[k + 1]) for k in range(len(frames) - 1))  # it moves
-
-
-@pytest.mark.parametrize("threads", [1, 2])
-def test_every_exported_frame_is_rendered_exactly_once(tmp_path, rig, lib, meshes, monkeypatch, threads):
+def test_every_exported_frame_is_rendered_exactly_once(tmp_path, rig, lib, meshes, monkeypatch):
     """No extra render when a caption changes, the note changes or the target tissues' strain is listed."""
     from app.scene import offscreen
 
@@ -325,29 +304,9 @@ def test_every_exported_frame_is_rendered_exactly_once(tmp_path, rig, lib, meshe
     monkeypatch.setattr(offscreen.OffscreenStage, "__init__", init)
     tech = lib.technique("talocrural-traction")
     export_technique(tech, rig, f"{tmp_path}/a/", size=SIZE, fps=2, start=0.0, end=6.0, captions=True, magnify=6,
-                     meshes=meshes, render_threads=threads)
+                     meshes=meshes)
     assert len(renders) == frames_expected(6.0, 2)
     renders.clear()
     export_technique(tech, rig, f"{tmp_path}/b/", size=SIZE, fps=2, start=0.0, end=3.0, captions=True,
-                     tissues=("ankle",), meshes=meshes, render_threads=threads)
+                     tissues=("ankle",), meshes=meshes)
     assert tech.targets and len(renders) == frames_expected(3.0, 2)
-
-
-def test_a_failing_render_thread_stops_the_export_and_leaves_nothing(tmp_path, rig, lib, meshes, monkeypatch):
-    from app.export import video
-
-    real_draw = video._ClipStage.draw
-    drawn = []
-
-    def draw(self, t):
-        drawn.append(t)
-        if len(drawn) == 7:
-            raise MemoryError("out of memory in the renderer")
-        return real_draw(self, t)
-
-    monkeypatch.setattr(video._ClipStage, "draw", draw)
-    with pytest.raises(MemoryError, match="out of memory in the renderer"):
-        export_technique(lib.technique("toe-rotation-1"), rig, tmp_path / "clip.mp4", size=SIZE, fps=10,
-                         meshes=meshes, render_threads=2)
-    assert list(tmp_path.iterdir()) == []
-    assert not [t for t in threading.enumerate() if t.name.startswith("talus-render")]
