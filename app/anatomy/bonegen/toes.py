@@ -150,6 +150,28 @@ class Loft:
         return np.maximum(d, box(q, *self.bound, r=1.5))
 
 
+def _distal_outline(D, x0, L, base_drop, t_flat):
+    """The half sizes of a distal phalanx ``D`` (base, waist, tuft), its span from the base's face ``x0``
+    to the tip ``L``, the centres of its base (``base_drop`` of its half height plantar) and its tuft
+    (it rides plantar), ``X(t)`` along the span, and its flat dorsum ``top(t)`` running straight from
+    the base's top at ``t_flat`` to the tuft's at t = 0.78."""
+    bw, bh = D["base"][0] / 2, D["base"][1] / 2
+    ww, wh = D["waist"][0] / 2, D["waist"][1] / 2
+    tw, th = D["tuft"][0] / 2, D["tuft"][1] / 2
+    span = L - x0
+    yb, yt = -base_drop * bh, -0.18 * th
+
+    def X(t):
+        return x0 + t * span
+
+    top_b, top_t = yb + bh, yt + th
+
+    def top(t):
+        return top_b + (top_t - top_b) * (t - t_flat) / (0.78 - t_flat)
+
+    return bw, bh, ww, wh, tw, th, span, yb, yt, X, top_b, top_t, top
+
+
 def distal(i, q_of, x0, L, socket):
     """A distal phalanx (§7): a concave base (the socket: the spool it rides on, dilated by the joint
     space) over a plantar flexor tubercle, a very short waisted shaft, and a non-articular tuft that
@@ -158,22 +180,9 @@ def distal(i, q_of, x0, L, socket):
     (the ungual tuberosity) flatter than its dorsum, so that end-on it is a low dome, not a plate.
     ``q_of``: foot frame to the bone's frame; ``x0``: the base's rim; ``L``: the tip; ``socket``: foot frame."""
     D = DISTAL[i]
-    bw, bh = D["base"][0] / 2, D["base"][1] / 2
-    ww, wh = D["waist"][0] / 2, D["waist"][1] / 2
-    tw, th = D["tuft"][0] / 2, D["tuft"][1] / 2
+    bw, bh, ww, wh, tw, th, span, yb, yt, X, top_b, top_t, top = _distal_outline(D, x0, L, 0.08, 0.1)
     tub = D["tub"]
     blunt = D.get("blunt", 0.0)  # 0: a pointed arrowhead (toes 2-5); 1: a broad, rounded spade (hallux)
-    span = L - x0
-    yb, yt = -0.08 * bh, -0.18 * th      # centres of the base and the tuft (the tuft rides plantar)
-
-    def X(t):
-        return x0 + t * span
-
-    top_b, top_t = yb + bh, yt + th  # the flat dorsum runs straight between these (t 0.1 -> 0.78)
-
-    def top(t):
-        return top_b + (top_t - top_b) * (t - 0.1) / (0.78 - 0.1)
-
     waist_bot = top(0.47) - 2 * wh
 
     def mix(arrow, spade):  # the outline of a pointed arrowhead or of a broad spade, by ``blunt``
@@ -280,20 +289,7 @@ def lesser_distal(i, q_of, x0, L, socket, centre):
     tuft is a low dome. ``x0``: the base's face and ``centre`` its offset (:func:`cup_face`); ``L``:
     the tip."""
     D = DISTAL[i]
-    bw, bh = D["base"][0] / 2, D["base"][1] / 2
-    ww, wh = D["waist"][0] / 2, D["waist"][1] / 2
-    tw, th = D["tuft"][0] / 2, D["tuft"][1] / 2
-    span = L - x0
-    yb, yt = -0.06 * bh, -0.18 * th      # centres of the base and the tuft (the tuft rides plantar)
-
-    def X(t):
-        return x0 + t * span
-
-    top_b, top_t = yb + bh, yt + th  # the flat dorsum runs straight between these (t 0.12 -> 0.78)
-
-    def top(t):
-        return top_b + (top_t - top_b) * (t - 0.12) / (0.78 - 0.12)
-
+    bw, bh, ww, wh, tw, th, span, yb, yt, X, top_b, top_t, top = _distal_outline(D, x0, L, 0.06, 0.12)
     waist_bot = top(0.46) - 2 * wh
     base_bot = yb - bh
     rows = [(-0.35, 0.8 * bw, yb + 0.78 * bh, yb - 0.8 * bh, 2.2, 2.2)]
