@@ -144,7 +144,7 @@ def calcaneus(g):
     # space (so the space stays even over the whole facet, out to its lateral and posterior rims, and in
     # every subtalar pose), bounded to the facet's outline
     facet_axes = np.stack([fl, [0.0, 1.0, 0.0], fk])
-    facet_box_c = ftop + np.array([0.0, -9.0, 0.0])
+    facet_box_c = ftop - 3.0 * fl + np.array([0.0, -9.0, 0.0])
     # the saddle of the cuboid facet: convex from above down, concave from side to side ([Gray268])
     cc_n = unit([1.0, -0.15, -0.05])
     cc_axes = frame(cc_n)
@@ -163,13 +163,14 @@ def calcaneus(g):
         d = smin(d, body(p), k=9.0)
         # a shallow notch between the two processes, behind
         d = ssub(d, capsule(p, (-11.0, -1.8, 1.5), (2.0, -0.3, 1.5), 3.2, 1.8), k=4.0)
-        # posterior facet on its pedestal (the thalamus)
-        upper = ellipsoid(p, ftop + [-2.0, -13.0, -1.0], (16.0, 11.0, 13.0), facet_axes)
+        # posterior facet on its pedestal (the thalamus), both reaching back under the talus's posterior
+        # process, so the joint line runs on to the back of the facet (no corner standing beside the talus)
+        upper = ellipsoid(p, ftop + [-2.0, -13.0, -1.0] - 2.5 * fl, (18.0, 11.0, 13.0), facet_axes)
         # (laid about as low as the talus's sweep would carve it, so the carve leaves no lip at its rim)
         # (its outline the talar facet's, a little larger: behind and lateral to the talus the bone falls
         # away from the facet's rim instead of standing as a corner beside the talus)
         facet = smax(cone(p) + FACET_SPACE_MM, smax(cone.footprint(p, grow=FACET_RIM_MM),
-                     ellipsoid(p, facet_box_c, (19.0, 13.0, 12.5), facet_axes), k=2.0), k=2.5)
+                     ellipsoid(p, facet_box_c, (22.0, 13.0, 12.5), facet_axes), k=2.0), k=2.5)
         d = smin(d, upper, k=6.0)
         d = smin(d, facet, k=4.0)
         # beak of the anterior process: a broad rounded prominence in front of the sinus tarsi, above
