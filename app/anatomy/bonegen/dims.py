@@ -53,7 +53,7 @@ LENGTHS = {
 MT_HEAD = {1: (11.0, 11.0), 2: (7.6, 6.6), 3: (7.3, 6.2), 4: (6.9, 5.7), 5: (6.7, 6.6)}
 #: Proximal and middle phalangeal heads: (radius, half width). Lesser PP head widths 9.74 +- 0.87,
 #: 9.00 +- 0.91, 8.49 +- 1.01, 8.67 +- 0.89 mm ([Kaur], §7): the spools are modelled 8.6, 8.0, 7.5, 7.4 mm
-#: wide, which the blend into the neck makes 9.6, 9.0, 8.5, 8.4-8.8 mm as measured (the means), so that
+#: wide, which the blend into the neck makes 10.1, 9.4, 8.8, 8.8 mm as measured (within one SD), so that
 #: the middle bases that cup them need flare only modestly over their shafts (§7); hallux PP head by
 #: proportion; middle phalanges' heads narrow pulleys, 6.0-4.6 mm (a little wider than the shaft once
 #: blended), so the distal bases that cup them are about as wide as the tufts (§7). Only the radii place

@@ -48,8 +48,8 @@ Widths of bases, shafts and tufts below are proportions of those heads (synthesi
 as the middle phalanx's head; a lesser middle or distal base about 1.4 x its waist (a distal one
 about as wide as its tuft, §7), just wide enough to cover the head it cups (plus the joint space and
 a rim) at its shallow cup. That is why the heads the lesser bases ride on are narrow pulleys: the
-lesser PP heads 8.6, 8.0, 7.5, 7.4 mm wide as modelled (8.9-9.6 mm measured with the blend into the
-neck, about the [Kaur] means 9.74, 9.00, 8.49, 8.67), the MP heads 6.0-4.6 mm.
+lesser PP heads 8.6, 8.0, 7.5, 7.4 mm wide as modelled (10.1, 9.4, 8.8, 8.8 mm measured with the blend
+into the neck, within one SD of the [Kaur] means 9.74, 9.00, 8.49, 8.67), the MP heads 6.0-4.6 mm.
 """
 
 from __future__ import annotations
@@ -262,11 +262,11 @@ def centred(q, centre, x0, x1):
 
 def flare(s):
     """How much of the base's extra width (over the waist's) is left at ``s`` (0 at the face, 1 at the
-    waist): 0.9 at the face (its rim rounded), all of it a little beyond, then a smooth bell down to
-    none: a convex shoulder running into a concave waist, never a straight conical skirt."""
-    s = np.asarray(s, float)
-    return np.where(s < 0.16, 0.9 + 0.1 * np.sin(0.5 * np.pi * np.clip(s, 0.0, None) / 0.16),
-                    0.5 * (1.0 + np.cos(np.pi * np.clip((s - 0.16) / 0.84, 0.0, 1.0))))
+    waist): all of it at the face (whose rim the face's rounding softens), then a smooth fall to none:
+    a convex shoulder running into a concave waist, no bead swelling behind the rim and never a straight
+    conical skirt."""
+    s = np.clip(np.asarray(s, float), 0.0, 1.0)
+    return 0.5 * (1.0 + np.cos(np.pi * s))
 
 
 FLARE_S = (0.0, 0.08, 0.16, 0.3, 0.45, 0.6, 0.75, 0.88, 1.0)  # where the loft samples the flare
@@ -282,7 +282,7 @@ def lesser_base(q, x0, xw, bw, bh, yb, tub, top):
     col = [ellipsoid(q, (xb, yb - 0.12 * bh, s * (bw - 0.75)), (0.9, 0.8, 0.75)) for s in (-1.0, 1.0)]
     # the extensor's insertion: a low, broad swelling behind the rim, not a ridge along it
     lip = ellipsoid(q, (x0 + 1.1, top - 0.6, 0.0), (1.3, 0.5, 0.4 * bw))
-    flex = [ellipsoid(q, (x0 + 0.2 * (xw - x0), yb - bh + 0.6 * tub, s * 0.3 * bw), (1.4 * tub, 0.75 * tub, 1.1 * tub))
+    flex = [ellipsoid(q, (x0 + 0.3 * (xw - x0), yb - bh + 0.7 * tub, s * 0.3 * bw), (1.4 * tub, 0.75 * tub, 1.1 * tub))
             for s in (-1.0, 1.0)]
     return col, lip, flex
 
