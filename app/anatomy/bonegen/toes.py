@@ -272,17 +272,20 @@ def flare(s):
 FLARE_S = (0.0, 0.08, 0.16, 0.3, 0.45, 0.6, 0.75, 0.88, 1.0)  # where the loft samples the flare
 
 
-def lesser_base(q, x0, xw, bw, bh, yb, tub, top):
+def lesser_base(q, x0, xw, bw, bh, yb, tub, top, broad=False):
     """The small features of a lesser middle or distal base (§7): two collateral tubercles on its sides
     (the collateral ligaments), a low dorsal lip at the rim (the extensor's insertion) and a plantar
     tubercle (the flexor's insertion: flexor digitorum longus on a distal phalanx, the slips of flexor
     digitorum brevis either side on a middle one). ``xw``: where the base has narrowed to the shaft;
-    ``top``: the dorsum's height at the rim."""
+    ``top``: the dorsum's height at the rim; ``broad``: (a middle phalanx, whose base is narrow for its
+    height) the tubercles longer and flatter, swellings of the base rather than knobs on it."""
     xb = x0 + 0.3 * (xw - x0)
-    col = [ellipsoid(q, (xb, yb - 0.12 * bh, s * (bw - 0.75)), (0.9, 0.8, 0.75)) for s in (-1.0, 1.0)]
+    cz, cr = (bw - 0.9, (1.2, 0.9, 0.7)) if broad else (bw - 0.75, (0.9, 0.8, 0.75))
+    col = [ellipsoid(q, (xb, yb - 0.12 * bh, s * cz), cr) for s in (-1.0, 1.0)]
     # the extensor's insertion: a low, broad swelling behind the rim, not a ridge along it
     lip = ellipsoid(q, (x0 + 1.1, top - 0.6, 0.0), (1.3, 0.5, 0.4 * bw))
-    flex = [ellipsoid(q, (x0 + 0.3 * (xw - x0), yb - bh + 0.7 * tub, s * 0.3 * bw), (1.4 * tub, 0.75 * tub, 1.1 * tub))
+    fx, fy, fr = (0.2, 0.8, (1.8, 0.7, 1.2)) if broad else (0.3, 0.7, (1.4, 0.75, 1.1))
+    flex = [ellipsoid(q, (x0 + fx * (xw - x0), yb - bh + fy * tub, s * 0.3 * bw), tuple(r * tub for r in fr))
             for s in (-1.0, 1.0)]
     return col, lip, flex
 
@@ -369,9 +372,10 @@ def middle(i, q_of, x0, L, socket, centre):
         head = spool(q0 - np.array([L, 0.0, 0.0]), rh, hw)
         body = smin(body, head, k=min(1.4, rh * 0.45))
         xf = x0 + 0.7 * (neck - x0)  # the base's features stay on its broad part
-        col, lip, flex = lesser_base(q, x0, xf, bw, bh, yb - DROP * (bh - wh), P["tub"], yb + bh - DROP * (bh - wh))
-        body = smin(body, *col, lip, k=0.6)
-        body = smin(body, *flex, k=1.0)
+        col, lip, flex = lesser_base(q, x0, xf, bw, bh, yb - DROP * (bh - wh), P["tub"], yb + bh - DROP * (bh - wh),
+                                     broad=True)
+        body = smin(body, *col, lip, k=0.9)
+        body = smin(body, *flex, k=1.3)
         body = smax(body, x0 - q[:, 0], k=0.5 * bh)  # the base's face, its rim well rounded
         return smax(body, -socket(p), k=0.5)
     return f
