@@ -201,3 +201,16 @@ def test_a_middle_phalanx_is_a_short_bone_not_a_bead(geometry, phalanges, i):
     waist = min(width_at(q, f, f + 0.06) for f in np.arange(0.3, 0.6, 0.03))
     head = max(width_at(q, f, f + 0.06) for f in np.arange(0.6, 0.9, 0.03))
     assert head > 1.03 * waist, (head, waist)
+
+
+@pytest.mark.parametrize("i, mean, sd", [(2, 9.74, 0.87), (3, 9.00, 0.91), (4, 8.49, 1.01), (5, 8.67, 0.89)])
+def test_a_lesser_proximal_head_is_as_wide_as_measured(geometry, phalanges, i, mean, sd):
+    """The lesser PP heads are within one SD of their measured widths ([Kaur], §7): narrow enough that the
+    middle base cupping each need not flare into a bell round it, not shrunk below the reference either."""
+    from app.anatomy.bonegen import dims
+
+    q = in_own_frame(geometry, phalanges[f"proximal_phalanx_{i}"], "proximal", i)
+    L = q[:, 0].max()
+    rh = dims.PP_HEAD[i][0]
+    head = max(np.ptp(q[(q[:, 0] > x) & (q[:, 0] < x + 0.5)][:, 2]) for x in np.arange(L - 2 * rh, L - 0.5, 0.25))
+    assert mean - sd <= head <= mean + sd, head
