@@ -214,8 +214,8 @@ def _head1(p, M, axes):
     for (radii, dz) in SESAMOID.values():
         s = M - axes[0] * SESAMOID_BACK_MM - axes[1] * (rh + SESAMOID_DOWN_MM) + axes[2] * dz
         grow = dims.GAP_MM + 0.9  # (the crista's blend fills the grooves a little near it)
-        grooves.append(-ellipsoid(p, s, (radii[0] + grow + 2.0, radii[1] + grow, radii[2] + grow), axes))
-    d = smax(d, smax(*grooves, k=HEAD1_CRISTA_MM), k=3.5)
+        grooves.append(-ellipsoid(p, s, (radii[0] + grow + 1.0, radii[1] + grow, radii[2] + grow), axes))
+    d = smax(d, smax(*grooves, k=HEAD1_CRISTA_MM), k=4.5)
     # the crista: a rounded ridge along the ray between the grooves, a joint space from each sesamoid
     c, radii = HEAD1_CRISTA
     return smin(d, ellipsoid(p, M + np.array(c) @ axes, radii, axes), k=2.5)
