@@ -138,7 +138,9 @@ _TMT_PROXIMAL = {1: "medial_cuneiform", 2: "intermediate_cuneiform", 3: "lateral
 for i in range(1, 6):
     j = f"joint:tarsometatarsal_{i}"
     _midfoot += [
-        _site(_TMT_PROXIMAL[i], f"tmt_dorsal_{i}", f"Dorsal tarsometatarsal ligament {i}, tarsal end", j, (-6.0, 10.0, 0.0),
+        # (C1's: a little higher, so that it snaps onto the dorsal edge, not the hilum of its kidney-shaped facet)
+        _site(_TMT_PROXIMAL[i], f"tmt_dorsal_{i}", f"Dorsal tarsometatarsal ligament {i}, tarsal end", j,
+          (-6.0, 14.0 if i == 1 else 10.0, 0.0),
           f"{REF} §3 dorsal TMT ligaments join adjacent bones [Gray-IMT], [GM] (e.g. C1-MT1 ×s (117, 53, -21) -> (130, 45, -25))",
           "max_y", 5.0),
         _site(f"metatarsal_{i}", "tmt_dorsal", f"Dorsal tarsometatarsal ligament {i}, metatarsal end", j, (7.0, 9.0, 0.0),

@@ -1,14 +1,17 @@
 """The medial cuneiform, the cuboid and the navicular read as what they are (foot-bone-morphology.md §4, §5):
-C1 nearly the cuboid's size and reaching past C2 (the MT2 mortise), the cuboid's dorsum sloping down to a
+C1 nearly the cuboid's size, reaching past C2 (the MT2 mortise), its distal facet kidney-shaped, the cuboid's dorsum sloping down to a
 short lateral border, the navicular's three distal facets and its plantar-medial tuberosity."""
 
 import numpy as np
 import pytest
 import trimesh
+from scipy.spatial import ConvexHull
 
 from app import MESH_DIR
 from app.anatomy.bonegen import midfoot
+from app.anatomy.bonegen.dims import GAP_MM
 from app.anatomy.bonegen.geometry import Geometry
+from app.anatomy.bonegen.sdf import frame
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +45,21 @@ def test_the_medial_cuneiform_reaches_past_the_intermediate(meshes, geometry):
     ahead = np.array([u[0], 0.0, u[2]]) / np.hypot(u[0], u[2])
     reach = {n: float((meshes[n].vertices @ ahead).max()) for n in ("medial_cuneiform", "intermediate_cuneiform")}
     assert reach["medial_cuneiform"] - reach["intermediate_cuneiform"] >= 7.5, reach
+
+
+def test_the_medial_cuneiforms_distal_facet_is_kidney_shaped(meshes, geometry):
+    """The facet for MT1 is kidney-shaped, its hilum lateral (§5, [Frazer-Cun]): 2 mm behind the facet
+    C1's section is hollowed at least 1.5 mm inside its convex hull, on its lateral half (a triangle
+    or a D-shaped section has no hollow)."""
+    T, _, u = geometry.ray(1)
+    ax = frame(u)
+    sec = meshes["medial_cuneiform"].section(plane_origin=T - u * (GAP_MM / 2 + 2.0), plane_normal=u)
+    pts = (np.asarray(sec.vertices) - T) @ ax[1:].T  # (up, lateral)
+    eq = ConvexHull(pts).equations
+    depth = np.min(-(pts @ eq[:, :2].T + eq[:, 2]), axis=1)
+    deepest = pts[np.argmax(depth)]
+    assert depth.max() >= 1.5, depth.max()
+    assert deepest[1] > pts[:, 1].mean(), (deepest, pts[:, 1].min(), pts[:, 1].max())
 
 
 def test_the_cuboids_dorsum_slopes_down_to_a_short_lateral_border(meshes):

@@ -1,4 +1,4 @@
-"""The metatarsal heads: the first broad and tall, congruent with the hallux's proximal phalanx and
+"""The metatarsal heads: the first broad, tall and rounded (no crease, no square dorsum), congruent with the hallux's proximal phalanx and
 cradling its sesamoids; the lesser heads clean, with no notch bitten out by a neighbour swept through
 the techniques (foot-bone-morphology.md §6, §7b)."""
 
@@ -50,6 +50,30 @@ def test_the_first_head_stays_on_the_sphere_the_phalanx_cups(geometry):
     front = q[q[:, 0] > 2.0]
     assert np.linalg.norm(front, axis=1).max() <= rh + 0.3
     assert q[:, 0].max() >= rh - 0.3
+
+
+def test_the_first_head_is_rounded_without_a_crease(geometry):
+    """The medial eminence swells smoothly into the articular sphere: horizontal sections of the head
+    (from 4 mm behind the MTP centre forward, 4 mm below to 6 mm above it) are convex within 0.3 mm (a
+    crease where the eminence meets the sphere is a dent). From in front the dorsum is rounded, not
+    square: above the centre, each cross-section 4 to 0 mm behind it fills at most 0.8 of its bounding
+    box (a half ellipse fills 0.785, a half square 1) ([Frazer-MT], §6)."""
+    _, M, u = geometry.ray(1)
+    ax = frame(u)
+    m = _mesh("metatarsal_1")
+    for y in (-4.0, 0.0, 3.0, 6.0):
+        sec = m.section(plane_origin=M + ax[1] * y, plane_normal=ax[1])
+        q = (np.asarray(sec.vertices) - M) @ ax.T
+        pts = q[q[:, 0] > -4.0][:, [0, 2]]
+        eq = ConvexHull(pts).equations
+        dent = float(np.min(-(pts @ eq[:, :2].T + eq[:, 2]), axis=1).max())
+        assert dent <= 0.3, (y, dent)
+    for x in (-4.0, -2.0, 0.0):
+        sec = m.section(plane_origin=M + ax[0] * x, plane_normal=ax[0])
+        q = (np.asarray(sec.vertices) - M) @ ax.T
+        upper = q[q[:, 1] > 0.0][:, [2, 1]]
+        fill = ConvexHull(upper).volume / (np.ptp(upper[:, 0]) * np.ptp(upper[:, 1]))
+        assert fill <= 0.8, (x, fill)
 
 
 def _dense(mesh, near, radius, size=0.4):

@@ -34,8 +34,11 @@ Sizes and shapes:
 - anterior process (beak, bifurcate ligament origin [Radiop-Bif]) ending in the saddle-shaped cuboid
   facet ([Gray268], [AnatNext], [Moi21] 24.2 x 16.5 mm); the saddle's curvatures level off away from
   the facet, so it trims neither horns at its corners nor the plantar surface below it.
-- the raw posterior facet lies about as low as the talus's sweep carves it, so the carve leaves no lip
-  at its rim.
+- the posterior facet is the talus's facet cone about the subtalar axis (hindfoot.FacetCone) lowered by
+  the joint space, its outline the talar facet's a little enlarged: convex along its long axis, an even
+  space under the talus out to its lateral rim and in every subtalar pose, so the carve leaves no lip; the
+  roof behind it rises gently to it (no step behind the facet), and the calcaneal sulcus in front of it runs
+  forward-laterally, so the sinus tarsi opens in front of the talus's lateral process ([Feneis]).
 """
 
 from __future__ import annotations
@@ -43,8 +46,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.interpolate import PchipInterpolator
 
-from app.anatomy.bonegen.hindfoot import FACET_RADIUS_MM, posterior_facet
-from app.anatomy.bonegen.sdf import (box, capsule, cylinder, ellipsoid, frame, halfspace, smax, smin, ssub,
+from app.anatomy.bonegen.hindfoot import FacetCone, posterior_facet
+from app.anatomy.bonegen.sdf import (box, capsule, ellipsoid, frame, halfspace, smax, smin, ssub,
                                      unit)
 
 # the lofted body: x -> floor, roof, medial wall, lateral wall (foot frame, mm); the section is a
@@ -52,11 +55,12 @@ from app.anatomy.bonegen.sdf import (box, capsule, cylinder, ellipsoid, frame, h
 _LOFT_X = [-6.0, 3.0, 9.0, 16.0, 24.0, 33.0, 40.0, 46.0, 54.0]
 _FLOOR = [4.5, 4.0, 5.0, 9.0, 14.5, 19.5, 21.0, 23.0, 25.5]  # rises forward (the calcaneal pitch) in front
 # of the heel processes, gently concave up to the anterior tubercle
-_ROOF = [37.0, 38.5, 38.5, 40.5, 43.0, 41.0, 38.5, 43.0, 45.0]  # dips behind the facet, into the sinus tarsi
+_ROOF = [37.0, 38.5, 42.0, 46.5, 46.5, 41.0, 38.5, 43.0, 45.0]  # dips behind the facet, into the sinus tarsi
 _MEDIAL = [-8.5, -9.5, -9.5, -9.0, -9.5, -10.0, -9.5, -8.5, -6.0]
 _LATERAL = [12.0, 15.5, 17.5, 19.0, 19.5, 20.0, 20.0, 20.0, 18.5]
 SECTION_POWER = 2.6
-FACET_DROP_MM = 0.0  # the raw posterior facet under the talus's (its cylinder's radius smaller by this)
+FACET_SPACE_MM = 1.8  # the raw posterior facet lies this far under the talus's cone (about the joint space)
+FACET_RIM_MM = 2.0  # how far the calcaneus's posterior facet reaches beyond the talus's outline
 # sustentaculum tali: a shelf whose section (y, z) is a bracket from a thick rounded medial margin
 # (radius SUS_RIM_R) to its root in the medial wall, cut flat on top; x -> the margin's most medial z
 # and the height of the flat top (the middle facet, under the talar neck and head). The margin
@@ -132,12 +136,15 @@ def _shelf():
 
 def calcaneus(g):
     CC = g.J["calcaneocuboid"]
-    fc, fk, fl, ftop = posterior_facet(g)
+    _fc, fk, fl, ftop = posterior_facet(g)
+    cone = FacetCone(g)
     body = _loft()
     shelf = _shelf()
-    # the convex posterior facet: the talar facet's cylinder, bounded to the facet's outline
+    # the convex posterior facet: the talar facet's cone about the subtalar axis, lowered by the joint
+    # space (so the space stays even over the whole facet, out to its lateral and posterior rims, and in
+    # every subtalar pose), bounded to the facet's outline
     facet_axes = np.stack([fl, [0.0, 1.0, 0.0], fk])
-    facet_box_c = ftop + np.array([0.0, -9.0, 0.0])
+    facet_box_c = ftop - 3.0 * fl + np.array([0.0, -9.0, 0.0])
     # the saddle of the cuboid facet: convex from above down, concave from side to side ([Gray268])
     cc_n = unit([1.0, -0.15, -0.05])
     cc_axes = frame(cc_n)
@@ -156,11 +163,14 @@ def calcaneus(g):
         d = smin(d, body(p), k=9.0)
         # a shallow notch between the two processes, behind
         d = ssub(d, capsule(p, (-11.0, -1.8, 1.5), (2.0, -0.3, 1.5), 3.2, 1.8), k=4.0)
-        # posterior facet on its pedestal (the thalamus)
-        upper = ellipsoid(p, ftop + [-2.0, -13.0, -1.0], (16.0, 11.0, 13.0), facet_axes)
+        # posterior facet on its pedestal (the thalamus), both reaching back under the talus's posterior
+        # process, so the joint line runs on to the back of the facet (no corner standing beside the talus)
+        upper = ellipsoid(p, ftop + [-2.0, -13.0, -1.0] - 2.5 * fl, (18.0, 11.0, 13.0), facet_axes)
         # (laid about as low as the talus's sweep would carve it, so the carve leaves no lip at its rim)
-        facet = smax(cylinder(p, fc - fk * 12.0, fc + fk * 12.0, FACET_RADIUS_MM - FACET_DROP_MM),
-                     ellipsoid(p, facet_box_c, (19.0, 13.0, 12.5), facet_axes), k=2.5)
+        # (its outline the talar facet's, a little larger: behind and lateral to the talus the bone falls
+        # away from the facet's rim instead of standing as a corner beside the talus)
+        facet = smax(cone(p) + FACET_SPACE_MM, smax(cone.footprint(p, grow=FACET_RIM_MM),
+                     ellipsoid(p, facet_box_c, (22.0, 13.0, 12.5), facet_axes), k=2.0), k=2.5)
         d = smin(d, upper, k=6.0)
         d = smin(d, facet, k=4.0)
         # beak of the anterior process: a broad rounded prominence in front of the sinus tarsi, above
@@ -200,7 +210,7 @@ def calcaneus(g):
         d = ssub(d, capsule(p, (24.0, 35.0, -16.0), (50.0, 31.0, -22.0), 4.5, 3.0), k=3.0)
         # calcaneal sulcus, opening laterally into the sinus tarsi
         # (a slot open upward: the talar sulcus above closes it into the canalis tarsi)
-        sa, sb = ftop + [8.5, -4.0, -13.0], ftop + [10.0, -9.0, 15.0]
+        sa, sb = ftop + [4.5, -3.5, -13.0], ftop + [10.0, -10.5, 15.0]
         d = ssub(d, _slot(p, sa, sb, 2.2, 3.8, 10.0), k=3.5)
         # no bone below the ground
         d = smax(d, halfspace(p, (0.0, 0.0, 0.0), (0.0, -1.0, 0.0)), k=1.0)

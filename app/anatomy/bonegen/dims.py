@@ -51,13 +51,15 @@ LENGTHS = {
 #: GM head sizes W x H: MT1 24.8 x 28.5, MT2 13.7 x 16.4, MT3 12.8 x 15.9, MT4 11.6 x 14.7, MT5 14.8 x 14.3
 #: (foot-bone-morphology.md §6); the sagittal radius is about half the height.
 MT_HEAD = {1: (11.0, 11.0), 2: (7.6, 6.6), 3: (7.3, 6.2), 4: (6.9, 5.7), 5: (6.7, 6.6)}
-#: Proximal and middle phalangeal heads: (radius, half width). Lesser PP head widths 9.7, 9.0, 8.5, 8.7 mm
-#: ([Kaur], §7; PP5 taken at 7.9, within its 8.67 +- 0.89, so that the squat MP5's base need not flare
-#: into a flange round it); hallux PP head by proportion; middle phalanges' heads about their shaft
-#: diameter (§7), a pulley 7.0-5.2 mm wide, narrower than the proximal heads so the distal bases that cup
-#: them stay modest. Only the radii place the joints (``layout_rays``); the half widths shape the bones.
-PP_HEAD = {1: (5.8, 7.6), 2: (3.6, 4.8), 3: (3.4, 4.5), 4: (3.2, 4.25), 5: (3.2, 3.95)}
-MP_HEAD = {2: (2.9, 3.5), 3: (2.8, 3.35), 4: (2.7, 3.2), 5: (2.6, 2.6)}
+#: Proximal and middle phalangeal heads: (radius, half width). Lesser PP head widths 9.74 +- 0.87,
+#: 9.00 +- 0.91, 8.49 +- 1.01, 8.67 +- 0.89 mm ([Kaur], §7): the spools are modelled 8.6, 8.0, 7.5, 7.4 mm
+#: wide, which the blend into the neck makes 10.1, 9.4, 8.8, 8.8 mm as measured (within one SD), so that
+#: the middle bases that cup them need flare only modestly over their shafts (§7); hallux PP head by
+#: proportion; middle phalanges' heads narrow pulleys, 6.0-4.6 mm (a little wider than the shaft once
+#: blended), so the distal bases that cup them are about as wide as the tufts (§7). Only the radii place
+#: the joints (``layout_rays``); the half widths shape the bones.
+PP_HEAD = {1: (5.8, 7.6), 2: (3.6, 4.3), 3: (3.4, 4.0), 4: (3.2, 3.75), 5: (3.2, 3.7)}
+MP_HEAD = {2: (2.9, 3.0), 3: (2.8, 2.85), 4: (2.7, 2.7), 5: (2.6, 2.3)}
 GAP_MM = 1.5  # joint space between articulating bones: 1-3 mm asked for, so a student sees each joint
 CUP_MM = 1.8  # how far a concave phalangeal base reaches back around the head it rides on
 

@@ -20,15 +20,18 @@ layout was spaced for. Three parts, blended with fillets:
   (13.7 ± 1.0 mm, [Patil17]).
 - head (``_head``, GM W x H: MT1 24.8 x 28.5, MT2 13.7 x 16.4, MT3 12.8 x 15.9, MT4 11.6 x 14.7, MT5
   14.8 x 14.3, §6): the distal articular sphere (MT1) or ellipsoid (lesser) about the MTP centre, unchanged
-  where the proximal phalanx cups it (its base is this sphere grown by the joint space), on a flat-sided
-  block that reaches further plantarward (the articular surface extends plantarly) and narrows smoothly
-  into the neck. MT1's is broad and squarish: the non-articular head grows beyond the sphere behind its
-  equator (a medial eminence, a dorsal part, and plantar condyles with two grooves for the sesamoids
-  separated by a crista that projects plantarward between them, [Frazer-MT], [Yosh88]); the lesser heads
+  where the proximal phalanx cups it (its base is this sphere grown by the joint space), on a non-articular
+  body that reaches further plantarward (the articular surface extends plantarly) and narrows smoothly
+  into the neck. MT1's is broad and rounded: behind the sphere's equator a body whose cross-section is a
+  box rounded dorsally (radius 12 mm: the dorsum rounded, not square) and less plantarly, swelling
+  medially into the medial eminence and turning in onto the sphere with a broad blend (no crease where
+  the eminence meets the articular surface); plantarly two grooves for the sesamoids separated by a
+  crista rounded below (a keel about 2 mm wide, a joint space from each sesamoid) ([Frazer-MT],
+  [Yosh88]); the lesser heads
   are taller than wide, flattened on the sides, broader plantarly (their sides lean in dorsally), with a
   small dorsal tubercle and a shallow pit on each side for the collateral ligaments ([Gray-MT]).
-  Built: MT1 about 24.3 W x 25.4 H (GM 24.8 x 28.5; the articular sphere, radius 11, fixes the distal
-  part), MT2-MT5 about 10.7 x 16.6, 9.6 x 16, 10.1 x 15, 12.2 x 14.4 mm: the lesser heads are narrower than GM
+  Built: MT1 about 24.2 W x 25.2 H (GM 24.8 x 28.5; the articular sphere, radius 11, fixes the distal
+  part, and the sesamoids' 1.5-2 mm joint spaces the crista's depth), MT2-MT5 about 10.7 x 16.6, 9.6 x 16, 10.1 x 15, 12.2 x 14.4 mm: the lesser heads are narrower than GM
   because the rays' MTP centres are only 13.5 (MT2|MT3), 14.5 and 19 mm apart and the forefoot spring
   swings MT3 2 deg towards MT2; their facing sides are narrowed so that the carve (a joint space in every
   pose of every technique) does not notch them.
@@ -151,18 +154,71 @@ def _lesser_base(p, g, i, face, axes, u):
 
 #: Heads (GM W x H, §6): MT1 24.8 x 28.5, MT2 13.7 x 16.4, MT3 12.8 x 15.9, MT4 11.6 x 14.7, MT5 14.8 x 14.3.
 #: The articular surface is the sphere (MT1) or ellipsoid (lesser) about the MTP centre that the proximal
-#: phalanx cups; behind and below it the non-articular block. HEAD_BLOCK: (dorsal top, plantar bottom) as
+#: phalanx cups; behind and below it the non-articular block (MT1: ``_head1``). HEAD_BLOCK: (dorsal top, plantar bottom) as
 #: fractions of the dims.MT_HEAD radius; HEAD_SIDES: (medial, lateral) half width at mid height (mm).
 #: Neighbouring lesser heads are 13.5 (MT2|MT3), 14.5 and 19 mm apart, and the forefoot spring swings MT3
 #: 2 deg medially towards MT2 (about 2 mm at the head): the facing sides of MT2 and MT3 are narrower so
 #: that the carve (a joint space in every pose) leaves them whole.
-HEAD_BLOCK = {1: (1.08, 1.45), 2: (0.72, 1.12), 3: (0.72, 1.12), 4: (0.72, 1.10), 5: (0.75, 1.05)}
-HEAD_SIDES = {1: (14.6, 13.2), 2: (6.8, 4.6), 3: (4.4, 5.9), 4: (5.3, 5.8), 5: (6.6, 6.8)}
-HEAD1_FRONT_SLOPE = 1.0  # mm per mm that MT1's sides turn in ahead of the eminence
-HEAD1_BEVEL_MM = 3.5  # how far the bevels cut into MT1's plantar-medial and plantar-lateral edges, beside the sesamoids
+HEAD_BLOCK = {2: (0.72, 1.12), 3: (0.72, 1.12), 4: (0.72, 1.10), 5: (0.75, 1.05)}
+HEAD_SIDES = {2: (6.8, 4.6), 3: (4.4, 5.9), 4: (5.3, 5.8), 5: (6.6, 6.8)}
 HEAD_SIDE_TILT_DEG = 4.0  # the lesser heads' sides lean in dorsally: broader plantar condyles
 #: Collateral pits of the lesser heads: shallow, broad hollows (depth mm) below the dorsal tubercle.
 PIT_DEPTH_MM = 0.35
+
+
+#: MT1's head (about the MTP centre, local mm: x along the ray, y up, z lateral): a broad rounded body
+#: behind the articular sphere, its cross-section a box rounded dorsally (radius HEAD1_ROUND[0]: the dorsum
+#: rounded, not square) and less plantarly (HEAD1_ROUND[1]: the plantar condyles flanking the sesamoids);
+#: HEAD1_BODY: (medial, lateral half width, dorsal top, plantar bottom) at the eminence. Behind HEAD1_NECK_X
+#: it recedes into the neck, ahead of HEAD1_FRONT_X it turns in onto the sphere, both smoothly (no crease
+#: where the medial eminence meets the articular surface).
+HEAD1_BODY = (15.0, 13.4, 12.0, 17.5)
+HEAD1_ROUND = (12.0, 6.0)
+HEAD1_NECK_X, HEAD1_NECK_SLOPE = -4.0, 0.75
+HEAD1_FRONT_X, HEAD1_FRONT_SLOPE = -3.0, 1.0
+HEAD1_FACE_X = -1.0  # the body's distal face, behind the sphere's front (the phalanx rides on the sphere alone)
+HEAD1_CRISTA_MM = 3.0  # blend width between the two sesamoid grooves
+#: the crista between the grooves: a keel rounded below (an ellipsoid: centre x, y, z and semi-axes, mm),
+#: about 2 mm from each sesamoid
+HEAD1_CRISTA = ((-5.5, -10.2, 0.4), (6.0, 3.3, 1.0))
+
+
+def _soft_ramp(t, c):
+    """A smooth max(t, 0) (value c/2 at 0) and its derivative."""
+    r = np.sqrt(t * t + c * c)
+    return 0.5 * (t + r), 0.5 * (1.0 + t / r)
+
+
+def _head1(p, M, axes):
+    """MT1's head: the articular sphere the proximal phalanx cups (unchanged), on a broad rounded body
+    (the medial eminence, the dorsal part, the plantar condyles) that blends into it without a crease;
+    two plantar grooves for the sesamoids, each the sesamoid grown by the joint space, separated by a
+    rounded crista ([Frazer-MT], [Yosh88], GM; §6)."""
+    rh, _ = dims.MT_HEAD[1]
+    q = (p - M) @ axes.T
+    x, y, z = q[:, 0], q[:, 1], q[:, 2]
+    art = np.linalg.norm(q, axis=1) - rh
+    med, lat, top, bottom = HEAD1_BODY
+    zc, yc = 0.5 * (lat - med), 0.5 * (top - bottom)
+    bz, by = 0.5 * (lat + med), 0.5 * (top + bottom)
+    r = np.where(y > yc, HEAD1_ROUND[0], HEAD1_ROUND[1])
+    az, ay = np.abs(z - zc) - bz + r, np.abs(y - yc) - by + r
+    sec = np.minimum(np.maximum(az, ay), 0.0) + np.hypot(np.maximum(az, 0.0), np.maximum(ay, 0.0)) - r
+    back, dback = _soft_ramp(HEAD1_NECK_X - x, 3.0)
+    front, dfront = _soft_ramp(x - HEAD1_FRONT_X, 5.0)
+    slope = HEAD1_FRONT_SLOPE * dfront - HEAD1_NECK_SLOPE * dback
+    body = (sec + HEAD1_NECK_SLOPE * back + HEAD1_FRONT_SLOPE * front) / np.sqrt(1.0 + slope * slope)
+    body = smax(body, x - HEAD1_FACE_X, k=3.0)
+    d = smin(art, body, k=5.0)
+    grooves = []
+    for (radii, dz) in SESAMOID.values():
+        s = M - axes[0] * SESAMOID_BACK_MM - axes[1] * (rh + SESAMOID_DOWN_MM) + axes[2] * dz
+        grow = dims.GAP_MM + 0.9  # (the crista's blend fills the grooves a little near it)
+        grooves.append(-ellipsoid(p, s, (radii[0] + grow + 1.0, radii[1] + grow, radii[2] + grow), axes))
+    d = smax(d, smax(*grooves, k=HEAD1_CRISTA_MM), k=4.5)
+    # the crista: a rounded ridge along the ray between the grooves, a joint space from each sesamoid
+    c, radii = HEAD1_CRISTA
+    return smin(d, ellipsoid(p, M + np.array(c) @ axes, radii, axes), k=2.5)
 
 
 def _head_sides(p, M, axes, i):
@@ -177,23 +233,18 @@ def _head(p, M, axes, i):
     """The metatarsal head about the MTP centre M: its distal articular surface (the sphere or ellipsoid
     the proximal phalanx rides on, unchanged) on a squarish block that is flat-sided, reaches further
     plantarward (the plantar condyles: the articular surface extends plantarly) and narrows smoothly
-    into the neck behind. MT1: broad and squarish, a medial eminence, two plantar sesamoid grooves and
-    the crista between them, which projects plantarward between the sesamoids; lesser heads taller than
-    wide with a small dorsal tubercle and a shallow pit on each side for the collateral ligaments
-    ([Frazer-MT], [Yosh88], [Gray-MT], GM; §6)."""
+    into the neck behind. MT1: ``_head1``; the lesser heads taller than wide with a small dorsal
+    tubercle and a shallow pit on each side for the collateral ligaments ([Gray-MT], GM; §6)."""
+    if i == 1:
+        return _head1(p, M, axes)
     rh, hw = dims.MT_HEAD[i]
     q = (p - M) @ axes.T
     x, y, z = q[:, 0], q[:, 1], q[:, 2]
     top, bottom = HEAD_BLOCK[i]
     top, bottom = top * rh, bottom * rh
     med, lat = HEAD_SIDES[i]
-    if i == 1:
-        # the sphere the phalanx rides on (its cup is this sphere grown by the joint space), sides flattened
-        art = smax(np.linalg.norm(q, axis=1) - rh, np.abs(z) - (rh - 1.5), k=3.0)
-        tilt = 0.0
-    else:
-        art = ellipsoid(p, M, (rh, rh * 1.05, hw), axes)
-        tilt = np.radians(HEAD_SIDE_TILT_DEG)
+    art = ellipsoid(p, M, (rh, rh * 1.05, hw), axes)
+    tilt = np.radians(HEAD_SIDE_TILT_DEG)
     # the block: distal face just behind the centre (the articular surface stands out in front of it),
     # flat sides, dorsal and plantar faces; all walls recede towards the neck behind x0
     x1, x0 = -0.5, -0.35 * rh
@@ -207,32 +258,16 @@ def _head(p, M, axes, i):
         nt = unit(n - 0.55 * np.array([1.0, 0.0, 0.0]))
         recede = (q - (n * off + np.array([x0, 0.0, 0.0]))) @ nt
         blk = smax(blk, smax(wall, recede, k=r), k=r)
-        if i == 1 and n[1] == 0.0:
-            # MT1's sides also turn in ahead of the eminence, down to the articular sphere's flat sides: the
-            # medial eminence and the lateral side bulge behind the articular surface, without a step
-            nf = unit(n + HEAD1_FRONT_SLOPE * np.array([1.0, 0.0, 0.0]))
-            blk = smax(blk, (q - (n * off + np.array([x0 + 0.5, 0.0, 0.0]))) @ nf, k=r)
-    if i == 1:  # the plantar-medial and plantar-lateral edges bevelled (the sesamoids lie under them)
-        for s, off in ((1.0, lat), (-1.0, med)):
-            blk = smax(blk, (-y + s * z) / np.sqrt(2.0) - ((bottom + off) / np.sqrt(2.0) - HEAD1_BEVEL_MM), k=r)
-    d = smin(art, blk, k=4.0 if i == 1 else 2.5)
+    d = smin(art, blk, k=2.5)
     # flattened sides: the articular part too is trimmed to the block's width
     d = smax(d, smax(q @ walls[0][0] - lat, q @ walls[1][0] - med, k=2.0), k=2.0)
-    if i == 1:
-        # two plantar grooves for the sesamoids, the crista between them: each groove the sesamoid
-        # itself grown by the joint space, so that it cups the sesamoid without biting it
-        for (radii, dz) in SESAMOID.values():
-            s = M - axes[0] * SESAMOID_BACK_MM - axes[1] * (rh + SESAMOID_DOWN_MM) + axes[2] * dz
-            grow = dims.GAP_MM + 0.4
-            d = ssub(d, ellipsoid(p, s, (radii[0] + grow + 2.0, radii[1] + grow, radii[2] + grow), axes), k=2.0)
-    else:
-        for s, off in ((1.0, lat), (-1.0, med)):
-            # dorsal tubercle and, distal-plantar of it, the shallow pit for the collateral ligament
-            tub = ellipsoid(p, M + np.array([-0.5 * rh, 0.45 * rh, s * (off - 1.9)]) @ axes, (3.0, 1.8, 1.2), axes)
-            d = smin(d, tub, k=1.5)
-            pit = ellipsoid(p, M + np.array([-0.15 * rh, -0.1 * rh, s * (off + 2.4 - PIT_DEPTH_MM)]) @ axes,
-                            (3.0, 2.8, 2.4), axes)
-            d = ssub(d, pit, k=1.5)
+    for s, off in ((1.0, lat), (-1.0, med)):
+        # dorsal tubercle and, distal-plantar of it, the shallow pit for the collateral ligament
+        tub = ellipsoid(p, M + np.array([-0.5 * rh, 0.45 * rh, s * (off - 1.9)]) @ axes, (3.0, 1.8, 1.2), axes)
+        d = smin(d, tub, k=1.5)
+        pit = ellipsoid(p, M + np.array([-0.15 * rh, -0.1 * rh, s * (off + 2.4 - PIT_DEPTH_MM)]) @ axes,
+                        (3.0, 2.8, 2.4), axes)
+        d = ssub(d, pit, k=1.5)
     return d
 
 

@@ -25,6 +25,10 @@ Sizes (foot-bone-morphology.md):
   through the midfoot roll instead of being widened by the sweep (tests/anatomy/test_subtalar.py). The
   axis passes about 10 mm under the facet's summit, through the sinus tarsi, so the facet wraps around it:
   concave along its long axis (normal curvature radius about 14 mm), nearly straight across.
+- lateral process: the lower apex of the triangular lateral facet widens into a blunt wedge (about 11 mm
+  from front to back at its tip, more of it behind the apex than in front) whose underside is the
+  front-lateral part of the posterior facet, reaching down to the cone; the sinus tarsi opens in front of it
+  (the distal angle of the lateral facet, everted: [Gray268]).
 - calcaneus L 78-82, W 42-45, H 42-45 (§3 build target); plantar surface pitched about 22 deg;
   peroneal trochlea 13 x 9 x 3 mm ([Hyer05]); sustentaculum a medial shelf under the talar neck
   ([Feneis], [AnatNext]).
@@ -40,13 +44,15 @@ from app.anatomy.bonegen.sdf import (capsule, ellipsoid, frame, smax, smin,
 DOME_RADIUS_MM = 20.0  # sagittal radius of the trochlea over its groove ([BMRI19], TLEM)
 GROOVE_SLOPE = 0.20  # each slope of the groove rises about 11-13 deg from the chord (depth angle ≈157 deg)
 LATERAL_RISE = 0.035  # the lateral shoulder stands about 1 mm higher than the medial (TLEM)
-FACET_RADIUS_MM = 16.0  # the calcaneus's raw facet cylinder (the carve by the talus's cone shapes it)
+FACET_RADIUS_MM = 16.0  # radius of the facet's reference cylinder (posterior_facet's centre; unused by the bones)
 FACET_CONE_DEG = 45.0  # slope of the facet cone's generators to the subtalar axis
 FACET_CENTRE_MM = (-4.0, -3.5)  # the facet's centre from the summit point: along its long axis (back-medial)
 # and across it (away from the cone's apex, which lies in the sinus tarsi)
 FACET_HALF_MM = (17.0, 10.0)  # half length (along the long axis) and half width of the talar facet
-FACET_FILL_MM = 3.5  # how far the talus's facet may reach below its body
+FACET_FILL_MM = 6.0  # how far the talus's facet may reach below its body
 LATERAL_PROCESS_AB = (-1.0, -13.0)  # (a, b) of the lateral process, the lower apex of the lateral facet
+LATERAL_PROCESS_WIDEN_MM = (6.0, 2.5)  # how much the process's wedge widens behind and in front at its apex
+LATERAL_PROCESS_FADE_MM = 8.0  # ... fading out this far above it
 
 
 class Dome:
@@ -154,8 +160,8 @@ class FacetCone:
 def posterior_facet(g):
     """(centre of the calcaneus's facet cylinder, its axis, the facet's long axis, the facet's summit) of
     the posterior talocalcaneal facet: long axis forward-lateral 45 deg to the median plane ([Gray268]).
-    The talus's facet is the cone of :class:`FacetCone` through ``top``; the calcaneus is laid out with a
-    cylinder standing a little proud of it (carving by the talus then gives it the cone's shape)."""
+    The talus's facet is the cone of :class:`FacetCone` through ``top``; the calcaneus's is the same cone
+    lowered by the joint space (app.anatomy.bonegen.calcaneus)."""
     A = g.J["talocrural"]
     top = A + np.array([-5.5, -16.3, 4.0])  # the facet's summit under the talar body
     long_axis = unit([1.0, 0.0, 1.0])
@@ -205,7 +211,11 @@ def talus(g):
         # triangle the body falls away (ATFL pit, PTFL groove)
         face = D.lateral_facet(a, b)
         bulge = face - D.lateral_edge(a)
-        half = 2.5 + 0.46 * (b - proc_b)
+        # (low down the triangle's apex widens into the blunt wedge of the lateral process, reaching
+        # further back than forward: its underside is the front-lateral part of the posterior facet)
+        low = 1.0 - _smoothstep((b - proc_b) / LATERAL_PROCESS_FADE_MM)
+        half = 2.5 + 0.46 * (b - proc_b) + low * np.where(a < proc_a, LATERAL_PROCESS_WIDEN_MM[0],
+                                                          LATERAL_PROCESS_WIDEN_MM[1])
         outside = _smoothstep((np.abs(a - proc_a) - half) / 8.0)
         lateral = c - (face - (1.8 + 0.6 * np.maximum(bulge, 0.0)) * outside)
         # the posterior surface, leaning back below; narrower than the trochlea, rounded into the sides
@@ -248,7 +258,7 @@ def talus(g):
         d = smin(d, smax(floor, shape(p + cone.axes[1] * FACET_FILL_MM), k=2.0), k=3.0)
         # ... and nothing of the talus stands inside the cone there
         d = ssub(d, smax(cone(p), cone.footprint(p, grow=1.0), k=2.0), k=1.5)
-        sulcus = capsule(p, ftop + [9.0, 1.5, -13.0], ftop + [17.5, 0.0, 12.0], 2.5, 5.0)
+        sulcus = capsule(p, ftop + [5.0, 1.5, -13.0], ftop + [17.5, 0.0, 12.0], 2.5, 5.0)
         d = ssub(d, sulcus, k=2.0)
         return d
     return f

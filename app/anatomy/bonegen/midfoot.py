@@ -21,10 +21,12 @@ Each bone is placed on the rig's joint centres (mm, foot frame: X anterior, Y su
   20 % longer than [Moi21]'s: 40.8 vs 33.4 mm, §4).
 - cuneiforms: wedges between their navicular facet and their metatarsal base, their articular faces
   flat with rounded rims, their non-articular surfaces bevelled into them with broad rounded edges
-  and a little hollowed between the joints (C1's subcutaneous medial face convex both ways, rough for
-  tibialis anterior). C1 base plantar (its plantar base the broadest part, where tibialis anterior
+  and a little hollowed between the joints. C1's subcutaneous medial face is gently convex, with the
+  tibialis anterior tubercle swelling at its antero-inferior angle ([Gray-Cun]) and a smooth shallow
+  hollow above and behind it. C1 base plantar (its plantar base the broadest part, where tibialis anterior
   and peroneus longus insert, lowest in front, about 17.5 mm up), thin edge dorsal (its dorsomedial
-  edge bevelled), kidney-shaped distal facet as tall as the MT1 base; about 32 mm high and 0.9 x the
+  edge bevelled), kidney-shaped distal facet as tall as the MT1 base, its hilum lateral (a notch at
+  mid height, matching the hollow of the MT1 base; [Frazer-Cun]); about 33 mm high and 0.9 x the
   cuboid's volume (GM 34.9 mm and 13.8 vs 15.2 cm3, [GM], §5); its dorsolateral corner reaches about
   8 mm further forward than C2 along the second ray seen from above (13.8 mm along the declined MT2
   axis; GM about 10 mm). C2 base dorsal
@@ -207,13 +209,23 @@ def _sloped(a, b, up):
     return np.array([xa, ya, 0.0]), n
 
 
-#: C1's subcutaneous medial face: convex both ways, domed (an elliptic paraboloid about its centre with
-#: these radii: from base to edge, then from back to front), leaning so that the bone tapers upward to
-#: its thin dorsal edge ([Frazer-Cun], [Gray-Cun], §5).
-C1_MEDIAL_CENTRE = np.array([90.0, 33.0, -37.5])
+#: C1's subcutaneous medial face: convex both ways, gently domed (an elliptic paraboloid about its centre
+#: with these radii: from base to edge, then from back to front), leaning so that the bone tapers upward
+#: to its thin dorsal edge ([Frazer-Cun], [Gray-Cun], §5).
+C1_MEDIAL_CENTRE = np.array([90.0, 33.0, -37.0])
 C1_MEDIAL_NORMAL = unit([0.0, 0.4, -1.0])
-C1_MEDIAL_RADIUS_MM = 30.0
-C1_MEDIAL_RADIUS_AP_MM = 18.0
+C1_MEDIAL_RADIUS_MM = 36.0
+C1_MEDIAL_RADIUS_AP_MM = 26.0
+#: On the medial face (the tibialis anterior marks its inferior and anterior angle, the rest is rough for
+#: ligaments, [Gray-Cun], §5): the tibialis anterior tubercle, a low swelling at the antero-inferior angle
+#: (an ellipsoid: centre, semi-axes, mm) and, above and behind it, a smooth shallow hollow that breaks the
+#: dome (centre x, y; semi-axes along x, y; depth, mm).
+C1_TA_TUBERCLE = (np.array([86.5, 24.5, -36.2]), (4.8, 3.4, 2.5))
+C1_MEDIAL_HOLLOW = (84.0, 37.0, 7.0, 6.0, 1.6)
+#: The distal facet for MT1 is kidney-shaped, its hilum lateral ([Frazer-Cun], §5), matching the hollow on
+#: the lateral side of the MT1 base (forefoot.metatarsal): a notch at mid height of the lateral edge
+#: (height above the ground of its centre, its semi-axes along the ray, up and across, its depth, mm).
+C1_KIDNEY = (33.5, (9.0, 6.5, 4.0), 3.2)
 
 
 def medial_cuneiform(g):
@@ -231,14 +243,28 @@ def medial_cuneiform(g):
     c, n, r = C1_MEDIAL_CENTRE, C1_MEDIAL_NORMAL, C1_MEDIAL_RADIUS_MM
     along = np.array([1.0, 0.0, 0.0])  # (n has no x part)
     up = np.cross(n, along)
+    T, _, u = g.ray(1)
+    front = (T - u * GAP_MM / 2, u)  # the distal facet (for MT1)
+    # the kidney's hilum: centred on the lateral face (the C1|C2 plane) at mid height, on the distal facet
+    level, slope = C1_C2
+    y0, radii, depth = C1_KIDNEY
+    z0 = level - slope * (y0 - 40.0) - GAP_MM / 2 + radii[2] - depth
+    x0 = front[0][0] + (-(y0 - front[0][1]) * u[1] - (z0 - front[0][2]) * u[2]) / u[0]
+    hilum, hilum_axes = np.array([x0, y0, z0]), frame(u)
+    tub_c, tub_r = C1_TA_TUBERCLE
+    hx, hy, hax, hay, hdepth = C1_MEDIAL_HOLLOW
 
     def f(p):
         q = p - c
         # bulging medially, both ways: more from front to back than from the base up to the thin edge
         medial = q @ n + (q @ along) ** 2 / (2.0 * C1_MEDIAL_RADIUS_AP_MM) + (q @ up) ** 2 / (2.0 * r)
+        medial = medial + hdepth * np.exp(-((p[:, 0] - hx) / hax) ** 2 - ((p[:, 1] - hy) / hay) ** 2)
         d = smax(wedge(p), medial, k=5.0)
         d = smax(d, halfspace(p, *heel), k=5.0)
-        return smax(d, halfspace(p, *bevel), k=6.0)
+        d = smax(d, halfspace(p, *bevel), k=6.0)
+        d = smin(d, ellipsoid(p, tub_c, tub_r), k=4.0)  # the tibialis anterior tubercle
+        d = smax(d, halfspace(p, *front), k=2.0)  # (which stays behind the distal facet)
+        return ssub(d, ellipsoid(p, hilum, radii, hilum_axes), k=2.0)  # the kidney's hilum
     return f
 
 

@@ -11,12 +11,15 @@ centre of the head it rides on), y dorsal, z lateral (right foot), mm.
 - Middle phalanges (:func:`middle`): short, the shaft about the head's diameter (§7), a base that
   cups the proximal phalanx's spool (its negative, two shallow fossae and a median ridge, §7b), and a
   pulley-shaped head (two condyles with a groove). Like the lesser distal phalanges, the base is a
-  :class:`Loft`: a rounded end, broader than tall, whose outline swells a little beyond its face and
-  then narrows in a smooth bell (:func:`flare`, a convex shoulder into a concave waist) to a waist about
-  0.6 of its width, never a straight conical skirt (a lampshade); two small collateral tubercles on its
-  sides, a low dorsal lip (the extensor's insertion) and plantar tubercles either side (the slips of
-  flexor digitorum brevis, §7 attachments).
-- Distal phalanges: very short, a saddle-like base with a plantar tubercle (flexor digitorum longus,
+  :class:`Loft`: a rounded end, broader than tall and only modestly wider than the shaft (§7: a short
+  bone, almost as wide as long; the base about 1.4 x the waist, not the 1.6-1.7 of a stack of bells),
+  whose outline swells a little beyond its face and then narrows smoothly (:func:`flare`, a convex
+  shoulder into a concave waist) within the first half of the bone, so that a parallel-sided shaft
+  runs on to the head; its extra height mostly plantar (DROP), so its dorsum rises little over the
+  shaft's; two small collateral tubercles on its sides, a low, broad dorsal swelling (the extensor's
+  insertion, not a ridge along the rim) and plantar tubercles either side (the slips of flexor
+  digitorum brevis, §7 attachments).
+- Distal phalanges: very short, a saddle-like base (in toes 2-5 about as wide as the tuft, §7) with a plantar tubercle (flexor digitorum longus,
   for the hallux flexor hallucis longus, §7 attachments), a flat dorsum, and a non-articular tuft
   (ungual tuberosity) that widens like a spade to carry the nail (§7 [eForens], [pacs-Ph]). Each is a
   :class:`Loft`, a solid swept along the bone from profiles of its width, its dorsal and its plantar
@@ -42,8 +45,11 @@ Lengths come from ``dims.LENGTHS`` (the ray layout places the joint centres for 
 from ``dims.PP_HEAD`` / ``dims.MP_HEAD`` (lesser PP head widths 9.7, 9.0, 8.5, 8.7 mm, [Kaur]).
 Widths of bases, shafts and tufts below are proportions of those heads (synthesis): a base about
 1.2-1.3 x its bone's head width, a proximal shaft waist about 0.65-0.7 x, a distal tuft about as wide
-as the middle phalanx's head; a lesser middle or distal base about 1.6-1.7 x its waist, as wide as
-the head it cups plus the joint space and a rim.
+as the middle phalanx's head; a lesser middle or distal base about 1.4 x its waist (a distal one
+about as wide as its tuft, §7), just wide enough to cover the head it cups (plus the joint space and
+a rim) at its shallow cup. That is why the heads the lesser bases ride on are narrow pulleys: the
+lesser PP heads 8.6, 8.0, 7.5, 7.4 mm wide as modelled (10.1, 9.4, 8.8, 8.8 mm measured with the blend
+into the neck, within one SD of the [Kaur] means 9.74, 9.00, 8.49, 8.67), the MP heads 6.0-4.6 mm.
 """
 
 from __future__ import annotations
@@ -62,23 +68,24 @@ PROXIMAL = {
     4: dict(base=(10.8, 9.2), waist=(5.9, 4.9), arch=0.9, tub=1.6),
     5: dict(base=(11.0, 9.2), waist=(6.0, 4.9), arch=0.9, tub=1.6),
 }
-MIDDLE = {  # short (§7): a rounded base that cups the proximal head, a waist, a pulley-shaped head
-    2: dict(base=(11.0, 8.4), waist=(7.0, 5.2), arch=0.3, tub=0.9),
-    3: dict(base=(10.4, 8.1), waist=(6.7, 5.0), arch=0.3, tub=0.85),
-    4: dict(base=(9.9, 7.8), waist=(6.4, 4.8), arch=0.3, tub=0.8),
-    5: dict(base=(9.0, 7.4), waist=(6.0, 4.5), arch=0.2, tub=0.75, reach=0.95),  # squat: the flare runs to the head
+MIDDLE = {  # short (§7): a rounded base only modestly wider than the shaft, a waist, a pulley-shaped head
+    2: dict(base=(9.4, 7.4), waist=(6.6, 5.0), arch=0.3, tub=0.8),
+    3: dict(base=(9.0, 7.1), waist=(6.3, 4.8), arch=0.3, tub=0.75),
+    4: dict(base=(8.5, 6.8), waist=(6.0, 4.6), arch=0.3, tub=0.7),
+    5: dict(base=(8.2, 6.6), waist=(5.8, 4.4), arch=0.2, tub=0.65, reach=0.8),  # squat: the flare runs to the head
 }
 #   base (W, H), waist (W, H), tuft (W, H) in mm; tub: the flexor tubercle (mm)
 DISTAL = {
     1: dict(base=(17.0, 12.0), waist=(10.0, 7.6), tuft=(14.0, 6.2), tub=2.4, blunt=0.7),
-    2: dict(base=(8.8, 6.4), waist=(5.2, 4.1), tuft=(6.9, 3.7), tub=0.8),
-    3: dict(base=(8.4, 6.2), waist=(5.0, 4.0), tuft=(6.5, 3.5), tub=0.8),
-    4: dict(base=(8.1, 6.0), waist=(4.8, 3.8), tuft=(6.2, 3.4), tub=0.75),
-    5: dict(base=(6.6, 5.3), waist=(4.0, 3.3), tuft=(5.3, 3.0), tub=0.7),
+    2: dict(base=(7.3, 5.9), waist=(5.2, 4.1), tuft=(6.9, 3.7), tub=0.8),
+    3: dict(base=(6.9, 5.7), waist=(5.0, 4.0), tuft=(6.5, 3.5), tub=0.8),
+    4: dict(base=(6.6, 5.5), waist=(4.8, 3.8), tuft=(6.2, 3.4), tub=0.75),
+    5: dict(base=(5.8, 4.9), waist=(4.1, 3.3), tuft=(5.3, 3.0), tub=0.7),
 }
 #: the wall (mm) left round the cup of a lesser middle or distal phalanx at its proximal face: the cup
 #: reaches back around the head only as far as the base's outline leaves this much bone round it
 RIM_MM = 0.65
+DROP = 0.3  # how much of a middle base's extra height (over the waist's) is plantar, as a drop of its centre
 CENTRE_MM = 0.6  # how far off its axis a base may be centred on its cup (the rays bend at each joint)
 
 
@@ -255,26 +262,30 @@ def centred(q, centre, x0, x1):
 
 def flare(s):
     """How much of the base's extra width (over the waist's) is left at ``s`` (0 at the face, 1 at the
-    waist): 0.9 at the face (its rim rounded), all of it a little beyond, then a smooth bell down to
-    none: a convex shoulder running into a concave waist, never a straight conical skirt."""
-    s = np.asarray(s, float)
-    return np.where(s < 0.16, 0.9 + 0.1 * np.sin(0.5 * np.pi * np.clip(s, 0.0, None) / 0.16),
-                    0.5 * (1.0 + np.cos(np.pi * np.clip((s - 0.16) / 0.84, 0.0, 1.0))))
+    waist): all of it at the face (whose rim the face's rounding softens), then a smooth fall to none:
+    a convex shoulder running into a concave waist, no bead swelling behind the rim and never a straight
+    conical skirt."""
+    s = np.clip(np.asarray(s, float), 0.0, 1.0)
+    return 0.5 * (1.0 + np.cos(np.pi * s))
 
 
 FLARE_S = (0.0, 0.08, 0.16, 0.3, 0.45, 0.6, 0.75, 0.88, 1.0)  # where the loft samples the flare
 
 
-def lesser_base(q, x0, xw, bw, bh, yb, tub, top):
+def lesser_base(q, x0, xw, bw, bh, yb, tub, top, broad=False):
     """The small features of a lesser middle or distal base (§7): two collateral tubercles on its sides
     (the collateral ligaments), a low dorsal lip at the rim (the extensor's insertion) and a plantar
     tubercle (the flexor's insertion: flexor digitorum longus on a distal phalanx, the slips of flexor
     digitorum brevis either side on a middle one). ``xw``: where the base has narrowed to the shaft;
-    ``top``: the dorsum's height at the rim."""
+    ``top``: the dorsum's height at the rim; ``broad``: (a middle phalanx, whose base is narrow for its
+    height) the tubercles longer and flatter, swellings of the base rather than knobs on it."""
     xb = x0 + 0.3 * (xw - x0)
-    col = [ellipsoid(q, (xb, yb - 0.12 * bh, s * (bw - 0.7)), (0.9, 0.8, 0.75)) for s in (-1.0, 1.0)]
-    lip = ellipsoid(q, (x0 + 0.55, top - 0.3, 0.0), (0.8, 0.55, 0.45 * bw))
-    flex = [ellipsoid(q, (x0 + 0.2 * (xw - x0), yb - bh + 0.6 * tub, s * 0.3 * bw), (1.4 * tub, 0.75 * tub, 1.1 * tub))
+    cz, cr = (bw - 0.9, (1.2, 0.9, 0.7)) if broad else (bw - 0.75, (0.9, 0.8, 0.75))
+    col = [ellipsoid(q, (xb, yb - 0.12 * bh, s * cz), cr) for s in (-1.0, 1.0)]
+    # the extensor's insertion: a low, broad swelling behind the rim, not a ridge along it
+    lip = ellipsoid(q, (x0 + 1.1, top - 0.6, 0.0), (1.3, 0.5, 0.4 * bw))
+    fx, fy, fr = (0.2, 0.8, (1.8, 0.7, 1.2)) if broad else (0.3, 0.7, (1.4, 0.75, 1.1))
+    flex = [ellipsoid(q, (x0 + fx * (xw - x0), yb - bh + fy * tub, s * 0.3 * bw), tuple(r * tub for r in fr))
             for s in (-1.0, 1.0)]
     return col, lip, flex
 
@@ -334,7 +345,7 @@ def middle(i, q_of, x0, L, socket, centre):
     ww, wh = P["waist"][0] / 2, P["waist"][1] / 2
     yb = -0.06 * bh
     neck = L - 0.3 * rh
-    xw = x0 + P.get("reach", 0.7) * (neck - x0)  # the waist: where the base's flare runs out
+    xw = x0 + P.get("reach", 0.5) * (neck - x0)  # the waist: where the base's flare runs out
 
     def arch(x):  # the shaft's dorsal convexity
         t = np.clip((x - x0) / (neck - x0), 0.0, 1.0)
@@ -346,7 +357,9 @@ def middle(i, q_of, x0, L, socket, centre):
     rows = [sec(x0 - 1.0, 0.8 * bw, 0.8 * bh, yb, 2.3, 2.2)]
     for sf in FLARE_S:  # the base's rounded flare into the waist
         g = float(flare(sf))
-        rows.append(sec(x0 + sf * (xw - x0), ww + g * (bw - ww), wh + g * (bh - wh), g * yb,
+        # the base's extra height mostly plantar (the flexor slips' tubercles): its dorsum rises only
+        # a little over the shaft's, so that seen from above it shows no lip
+        rows.append(sec(x0 + sf * (xw - x0), ww + g * (bw - ww), wh + g * (bh - wh), g * (yb - DROP * (bh - wh)),
                         2.3 - 0.2 * sf, 2.2 - 0.2 * sf))
     rows += [sec(neck, 1.04 * ww, 1.05 * wh), sec(L, 0.9 * hw, 0.85 * rh)]
     bound = ((x0 + L) / 2, yb, 0.0), ((L - x0) / 2 + 3.5, bh + 3.0, bw + 3.0)
@@ -358,10 +371,12 @@ def middle(i, q_of, x0, L, socket, centre):
         body = smax(loft(q), q[:, 0] - L, k=1.0)
         head = spool(q0 - np.array([L, 0.0, 0.0]), rh, hw)
         body = smin(body, head, k=min(1.4, rh * 0.45))
-        col, lip, flex = lesser_base(q, x0, xw, bw, bh, yb, P["tub"], yb + bh)
-        body = smin(body, *col, lip, k=0.6)
-        body = smin(body, *flex, k=1.0)
-        body = smax(body, x0 - q[:, 0], k=0.35 * bh)  # the base's face, its rim well rounded
+        xf = x0 + 0.7 * (neck - x0)  # the base's features stay on its broad part
+        col, lip, flex = lesser_base(q, x0, xf, bw, bh, yb - DROP * (bh - wh), P["tub"], yb + bh - DROP * (bh - wh),
+                                     broad=True)
+        body = smin(body, *col, lip, k=0.9)
+        body = smin(body, *flex, k=1.3)
+        body = smax(body, x0 - q[:, 0], k=0.5 * bh)  # the base's face, its rim well rounded
         return smax(body, -socket(p), k=0.5)
     return f
 
@@ -404,7 +419,11 @@ def phalanx(kind, i):
         R_sag = r_prev + dims.GAP_MM
         q_of = lambda p: local(p, a, axes)  # noqa: E731
         if kind == "middle" or (kind == "distal" and i > 1):  # lesser bases: a rim round a shallow cup
-            x0, yc, zc = cup_face(socket, a, axes, R_sag, 0.93 * size[0] / 2, 0.94 * size[1] / 2)
+            half_h = 0.94 * size[1] / 2
+            if kind == "middle":  # the outline's dorsal half is lower by its plantar drop
+                P = MIDDLE[i]
+                half_h -= DROP * (P["base"][1] - P["waist"][1]) / 2
+            x0, yc, zc = cup_face(socket, a, axes, R_sag, 0.93 * size[0] / 2, half_h)
             return (middle if kind == "middle" else lesser_distal)(i, q_of, x0, L, socket, (yc, zc))
         # the rim of the base: CUP_MM behind the socket's floor, or further forward so that the socket
         # leaves a lip of at least a fifth of the base's height all round (a rim, not a knife edge)
