@@ -33,16 +33,20 @@ from pathlib import Path
 import numpy as np
 
 from app.anatomy.bonegen.dims import GAP_MM as LAYOUT_GAP_MM
+from app.anatomy.bonegen.dims import IP_GAP_MM
 
 #: the joint space carved between neighbours (mm): a little wider than the layout's 1.5 mm, because
 #: blended shapes are not exact distance fields and a carve by an inexact field falls a little short;
-#: between two phalanges (modelled as exact cups about their joint centres) the layout's own space
+#: between two phalanges (modelled as exact cups about their joint centres) the layout's own space, and
+#: between the phalanges of one toe (an interphalangeal joint) the narrower IP_GAP_MM their cups are made for
 GAP_MM = LAYOUT_GAP_MM + 0.5
 PHALANX_GAP_MM = LAYOUT_GAP_MM
 
 
 def carve_gap(carved: str, carver: str) -> float:
-    return PHALANX_GAP_MM if "phalanx" in carved and "phalanx" in carver else GAP_MM
+    if "phalanx" in carved and "phalanx" in carver:
+        return IP_GAP_MM if carved.rpartition("_")[2] == carver.rpartition("_")[2] else PHALANX_GAP_MM
+    return GAP_MM
 
 CARVE_ORDER = (
     "talus", "tibia", "fibula", "calcaneus", "navicular", "cuboid", "medial_cuneiform",

@@ -32,7 +32,12 @@ centre of the head it rides on), y dorsal, z lateral (right foot), mm.
 - The cups of the lesser middle and distal bases (:func:`cup_face`) are congruent with the head they
   ride on (its spool dilated by the joint space) but shallow: they reach back round the head only as
   far as the base's outline leaves a rounded rim of bone (RIM_MM) all round, as the shallow, saddle-like
-  interphalangeal bases do (§7b), instead of a knife-edged flange round a deep cup.
+  interphalangeal bases do (§7b), instead of a knife-edged flange round a deep cup. The joint space of
+  an interphalangeal joint is ``dims.IP_GAP_MM`` (1.0 mm, the metatarsophalangeal joints keep
+  ``dims.GAP_MM``), so that the cups are 0.5-0.65 mm deep at the sides instead of 0.25-0.55; and the
+  distal bases' faces are saddles whose dorsal and plantar lips reach on back round the head (0.5-0.75
+  mm deep there, where the head is round about the flexion axis and narrower than at its sides), so
+  that from the side a distal base is seen to cup its head rather than stand as a flat face before it.
 - DP5, the shortest phalanx (5.2 +- 1.3 mm in men, [Patil17]), is made about 6.5 mm long (the upper
   end of that range) and about as long as its base is wide, so that it still shows a base, a waist and
   a tuft; MP5 is the squattest middle phalanx (often fused with DP5, [Gall14]), still with a waist and
@@ -85,6 +90,7 @@ DISTAL = {
 #: the wall (mm) left round the cup of a lesser middle or distal phalanx at its proximal face: the cup
 #: reaches back around the head only as far as the base's outline leaves this much bone round it
 RIM_MM = 0.65
+LIP_MM = 0.8  # at most how much further back than its sides a lesser base's dorsal and plantar lips reach
 DROP = 0.3  # how much of a middle base's extra height (over the waist's) is plantar, as a drop of its centre
 CENTRE_MM = 0.6  # how far off its axis a base may be centred on its cup (the rays bend at each joint)
 
@@ -228,12 +234,15 @@ def distal(i, q_of, x0, L, socket):
 
 def cup_face(socket, a, axes, R, half_w, half_h):
     """Where a lesser middle or distal phalanx's base ends proximally and where it is centred:
-    (x of the face, y and z of the base's centre line), in the bone's frame from its joint centre.
-    The cup (``socket``, foot frame) reaches back around the head from the head's dilated surface at
-    ``R`` at most CUP_MM, and only as far as its opening in the face, centred in the base (within
-    CENTRE_MM of the bone's axis), leaves a wall of RIM_MM all round inside the base's outline at the
-    face (``half_w``, ``half_h``). A lampshade's thin flange round a deep cup is what this avoids: a
-    rim, not a knife edge."""
+    (x of the face, y and z of the base's centre line, the lips' reach), in the bone's frame from its
+    joint centre. The cup (``socket``, foot frame) reaches back around the head from the head's dilated
+    surface at ``R`` at most CUP_MM, and only as far as its opening in the face, centred in the base
+    (within CENTRE_MM of the bone's axis), leaves a wall of RIM_MM all round inside the base's outline
+    at the face (``half_w``, ``half_h``). A lampshade's thin flange round a deep cup is what this avoids:
+    a rim, not a knife edge. The face is a saddle (:func:`face`): its dorsal and plantar lips reach
+    back round the head by the returned reach, as far as the opening there still leaves the rim above
+    and below, so that from the side the base is seen to cup the head (the head is round about the
+    flexion axis, so the lips can wrap it further than the sides can, where the head is widest)."""
     yz = np.stack(np.meshgrid(np.linspace(-1.5, 1.5, 91) * half_h,
                               np.linspace(-1.5, 1.5, 91) * half_w), axis=-1).reshape(-1, 2)
     x, c = R - dims.CUP_MM, np.zeros(2)
@@ -246,7 +255,21 @@ def cup_face(socket, a, axes, R, half_w, half_h):
         if np.all(np.maximum(hi - c, c - lo) <= np.array([half_h, half_w]) - RIM_MM):
             break
         x += 0.05
-    return float(x), float(c[0]), float(c[1])
+    reach = 0.0
+    while reach < LIP_MM and R - (x - reach) < dims.CUP_MM:
+        r = reach + 0.05
+        fx = face(x, r, yz[:, 0] - c[0], half_h)
+        inside = yz[socket(a + np.c_[fx, yz] @ axes) < 0.0] - c  # only its height grows: the sides stay at x
+        if len(inside) and np.abs(inside[:, 0]).max() > half_h - RIM_MM:
+            break
+        reach = r
+    return float(x), float(c[0]), float(c[1]), float(reach)
+
+
+def face(x0, reach, y, half_h):
+    """x of a lesser base's saddle face at height ``y`` over its centre: ``x0`` at the middle, the dorsal
+    and plantar lips ``reach`` further back at the outline's half height ``half_h``."""
+    return x0 - reach * (y / half_h) ** 2
 
 
 def centred(q, centre, x0, x1):
@@ -290,7 +313,7 @@ def lesser_base(q, x0, xw, bw, bh, yb, tub, top, broad=False):
     return col, lip, flex
 
 
-def lesser_distal(i, q_of, x0, L, socket, centre):
+def lesser_distal(i, q_of, x0, L, socket, centre, reach=0.0, half_h=1.0):
     """A lesser distal phalanx (§7): a rounded base, slightly broader than tall, whose shallow cup
     takes the middle phalanx's pulley with the joint space all round and leaves a rim of bone round
     it; two small collateral tubercles, a dorsal lip for the extensor and a plantar tubercle for
@@ -327,12 +350,13 @@ def lesser_distal(i, q_of, x0, L, socket, centre):
         col, lip, flex = lesser_base(q, x0, X(0.46), bw, bh, yb, D["tub"], top_b)
         body = smin(body, *col, lip, k=0.6)
         body = smin(body, *flex, k=1.0)
-        body = smax(body, x0 - q[:, 0], k=0.4 * bh)  # the base's face, its rim well rounded
+        # the base's saddle face, its lips reaching back round the head, its rim well rounded
+        body = smax(body, face(x0, reach, q[:, 1], half_h) - q[:, 0], k=0.4 * bh)
         return smax(body, -socket(p), k=0.5)
     return f
 
 
-def middle(i, q_of, x0, L, socket, centre):
+def middle(i, q_of, x0, L, socket, centre, reach=0.0, half_h=1.0):
     """A lesser middle phalanx (§7): short; a rounded base, broader than tall, cupping the proximal
     phalanx's pulley with a rim round the cup, the FDB slips' tubercles plantar on either side, the
     collateral tubercles and the extensor's dorsal lip; a gentle flare into a waist, a shaft about the
@@ -376,7 +400,8 @@ def middle(i, q_of, x0, L, socket, centre):
                                      broad=True)
         body = smin(body, *col, lip, k=0.9)
         body = smin(body, *flex, k=1.3)
-        body = smax(body, x0 - q[:, 0], k=0.5 * bh)  # the base's face, its rim well rounded
+        # the base's saddle face, its lips reaching back round the head, its rim well rounded
+        body = smax(body, face(x0, reach, q[:, 1], half_h) - q[:, 0], k=0.5 * bh)
         return smax(body, -socket(p), k=0.5)
     return f
 
@@ -403,28 +428,30 @@ def phalanx(kind, i):
         # the socket: the head this base rides on, dilated by the joint space
         if kind == "proximal":
             r_prev = dims.MT_HEAD[i][0]
-            R = r_prev + dims.GAP_MM
+            gap = dims.GAP_MM  # the metatarsophalangeal joint space
+            R = r_prev + gap
 
             def socket(p):
                 return np.linalg.norm(p - a, axis=1) - R
         else:
+            gap = dims.IP_GAP_MM  # an interphalangeal joint: the narrower space of the toe's own joints
             rhp, hwp = _head_size(prev)
             r_prev = rhp
             pa, pb, pu = g.phalanx("proximal" if prev.startswith("proximal") else "middle", i)
             prev_axes = frame(pu)
 
             def socket(p):
-                return spool(local(p, pb, prev_axes), rhp, hwp) - dims.GAP_MM
+                return spool(local(p, pb, prev_axes), rhp, hwp) - gap
         size = (PROXIMAL if kind == "proximal" else MIDDLE if kind == "middle" else DISTAL)[i]["base"]
-        R_sag = r_prev + dims.GAP_MM
+        R_sag = r_prev + gap
         q_of = lambda p: local(p, a, axes)  # noqa: E731
         if kind == "middle" or (kind == "distal" and i > 1):  # lesser bases: a rim round a shallow cup
             half_h = 0.94 * size[1] / 2
             if kind == "middle":  # the outline's dorsal half is lower by its plantar drop
                 P = MIDDLE[i]
                 half_h -= DROP * (P["base"][1] - P["waist"][1]) / 2
-            x0, yc, zc = cup_face(socket, a, axes, R_sag, 0.93 * size[0] / 2, half_h)
-            return (middle if kind == "middle" else lesser_distal)(i, q_of, x0, L, socket, (yc, zc))
+            x0, yc, zc, reach = cup_face(socket, a, axes, R_sag, 0.93 * size[0] / 2, half_h)
+            return (middle if kind == "middle" else lesser_distal)(i, q_of, x0, L, socket, (yc, zc), reach, half_h)
         # the rim of the base: CUP_MM behind the socket's floor, or further forward so that the socket
         # leaves a lip of at least a fifth of the base's height all round (a rim, not a knife edge)
         x0 = max(R_sag - dims.CUP_MM, float(np.sqrt(max(R_sag ** 2 - (0.4 * size[1]) ** 2, 0.0))))
