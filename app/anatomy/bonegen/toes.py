@@ -34,10 +34,11 @@ centre of the head it rides on), y dorsal, z lateral (right foot), mm.
   far as the base's outline leaves a rounded rim of bone (RIM_MM) all round, as the shallow, saddle-like
   interphalangeal bases do (§7b), instead of a knife-edged flange round a deep cup. The joint space of
   an interphalangeal joint is ``dims.IP_GAP_MM`` (1.0 mm, the metatarsophalangeal joints keep
-  ``dims.GAP_MM``), so that the cups are 0.5-0.65 mm deep at the sides instead of 0.25-0.55; and the
-  distal bases' faces are saddles whose dorsal and plantar lips reach on back round the head (0.5-0.75
-  mm deep there, where the head is round about the flexion axis and narrower than at its sides), so
-  that from the side a distal base is seen to cup its head rather than stand as a flat face before it.
+  ``dims.GAP_MM``), so that the middle cups of toes 2-4 are 0.5-0.65 mm deep instead of 0.4-0.55 (MP5,
+  whose low base rides a broad head, stays at 0.25); and the bases' faces are saddles (:func:`face`)
+  whose dorsal and plantar lips reach on back round the head as far as the rim allows (in the distal
+  phalanges 0.5-0.75 mm deep there, 0.25-0.45 at the sides, where the head is widest), so that from
+  the side a distal base is seen to cup its head rather than stand as a flat face before it.
 - DP5, the shortest phalanx (5.2 +- 1.3 mm in men, [Patil17]), is made about 6.5 mm long (the upper
   end of that range) and about as long as its base is wide, so that it still shows a base, a waist and
   a tuft; MP5 is the squattest middle phalanx (often fused with DP5, [Gall14]), still with a waist and
