@@ -63,7 +63,7 @@ MP_HEAD = {2: (2.9, 3.0), 3: (2.8, 2.85), 4: (2.7, 2.7), 5: (2.6, 2.3)}
 GAP_MM = 1.5  # joint space between articulating bones: 1-3 mm asked for, so a student sees each joint
 #: the joint space between the phalanges of one toe (the interphalangeal joints, hallux IP included):
 #: narrower than GAP_MM, as the real interphalangeal spaces are (thin cartilage over small heads), so
-#: that the small lesser middle and distal bases can cup their heads 0.5-1 mm deep inside a rim of
+#: that the small lesser middle and distal bases can cup their heads deeper (depths: toes.py) inside a rim of
 #: bone without flaring wider; still a visible space between the bones. The layout (``layout_rays``)
 #: keeps GAP_MM, so the rig's joint centres do not move: only the bases reach a little further back.
 IP_GAP_MM = 1.0
