@@ -6,10 +6,11 @@ the ground plane is y = 0. mm, foot frame at neutral (X anterior, Y superior, Z 
 How it is built: a body lofted along X (a rounded section whose floor, roof and walls follow control
 points: the plantar surface rising forward, the roof dipping behind the posterior facet and in front
 of it into the sinus tarsi, then rising to the beak of the anterior process), the tuberosity behind
-it, and the named features blended on or carved in. The rig puts the posterior facet's summit only
-about 21 mm behind the calcaneocuboid joint, so the front is compact: the posterior facet, the
-calcaneal sulcus (a groove open above, its walls sloping), the beak as a broad rounded top about
-7 mm long, and the cuboid facet follow each other within that distance.
+it (a rounded block: planes smoothly intersected), and the named features blended on or carved in.
+The rig puts the posterior facet's summit only about 21 mm behind the calcaneocuboid joint, so the
+front is compact: the posterior facet, the calcaneal sulcus (a groove open above, its walls sloping),
+the beak as a broad rounded top about 7 mm long, and the cuboid facet follow each other within that
+distance.
 
 Sizes and shapes:
 - L 78-82, W 42-45, H 42-45 (§3 build target from [KCal] 74.2 x 43.0 x 42.5, scaled to the rig;
@@ -21,6 +22,11 @@ Sizes and shapes:
   from the medial (larger) and lateral processes of the tuberosity ([NetterN], [Feneis]) to the
   anterior tubercle, the short plantar ligament's origin ([Feneis]).
 - the heel from behind broad and rounded, wider below (the processes) than above.
+- the tuberosity from the side a tall, roughly quadrangular block, not a ball ([Gray268]): its posterior
+  surface nearly flat (slightly convex), leaning forward about 9 deg at the top, standing up to a rounded
+  posterosuperior corner (the bursal prominence); the superior border rising forward to the posterior
+  facet's pedestal with no dip behind it; the plantar border straight, ending behind in the processes.
+  Böhler's angle on this mesh about 31 deg, the calcaneal pitch about 24 deg.
 - sustentaculum tali: a horizontal medial shelf (talar shelf) under the talar neck and head, about
   12 mm proud of the medial wall; each section a bracket from a thick rounded medial margin to its root
   in the wall, flat on top (the middle facet), the FHL groove beneath it continuing backwards as the
@@ -67,15 +73,15 @@ FACET_RIM_MM = 2.0  # how far the calcaneus's posterior facet reaches beyond the
 # swings out of the body behind and back into the anterior process in front, so the shelf merges
 # into the body at both ends.
 # the tuberosity (a rounded block; see _tuberosity): side view (x, y) planes and blend widths
-TUBER_BACK = (-24.4, 12.0)  # a point on the posterior surface
+TUBER_BACK = (-23.6, 12.0)  # a point on the posterior surface
 TUBER_LEAN_DEG = 8.0  # the posterior surface leans forward at the top
 TUBER_TOP = (-20.0, 41.5)  # a point on the superior border
 TUBER_TOP_DEG = 9.0  # the superior border rises forward to the posterior facet
 TUBER_FLOOR = (-8.0, 3.5)
 TUBER_FLOOR_DEG = 10.0  # the plantar border rises a little backwards from the processes
 TUBER_FRONT_X = 6.0  # buried in the body
-TUBER_MEDIAL = (-18.0, -10.5)  # the medial wall's z at y = 10 and y = 40
-TUBER_LATERAL = (17.0, 10.5)
+TUBER_MEDIAL = (-18.0, -9.0)  # the medial wall's z at y = 10 and y = 40
+TUBER_LATERAL = (17.0, 9.5)
 TUBER_BACK_R = (30.0, 120.0)  # the posterior surface's radii from side to side and from above down
 TUBER_SIDE_R = 35.0  # the side walls' radius from front to back
 TUBER_CORNER_K = (6.0, 8.0, 12.0)  # posterosuperior, posteroinferior, the edges seen from behind
@@ -168,7 +174,8 @@ def _tuberosity():
         back = (_plane(p, (bx, by), (-np.cos(lean), np.sin(lean), 0.0))
                 + (p[:, 2] - 0.5) ** 2 / (2.0 * TUBER_BACK_R[0]) + (p[:, 1] - 22.0) ** 2 / (2.0 * TUBER_BACK_R[1]))
         top = _plane(p, (tx, ty), (-np.sin(rise), np.cos(rise), 0.0))
-        bottom = _plane(p, TUBER_FLOOR, (-np.sin(np.radians(TUBER_FLOOR_DEG)), -np.cos(np.radians(TUBER_FLOOR_DEG)), 0.0))
+        fl = np.radians(TUBER_FLOOR_DEG)
+        bottom = _plane(p, TUBER_FLOOR, (-np.sin(fl), -np.cos(fl), 0.0))
         bottom = smax(bottom, TUBER_FLOOR[1] - p[:, 1], k=4.0)  # level in front: the processes stay lowest
         front = p[:, 0] - TUBER_FRONT_X
         # the side walls: z at y = 10 and y = 40 (wider below)
