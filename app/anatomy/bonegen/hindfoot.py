@@ -265,8 +265,8 @@ def talus(g):
         # sustentaculum ([Gray268]), keep the plantar-medial quarter of a head tilted 40 deg (the calcaneus's
         # facets are shaped to it: tests/anatomy/test_subtalar.py)
         plantar = smax(ellipsoid(p, TN, (11.5, 10.3, 14.6), _tilted(plantar_axes, 40.0)),
-                       np.maximum((p - TN) @ plantar_axes[1] + 3.0, (p - TN) @ plantar_axes[2] - 2.0), k=2.0)
-        head = smin(head, plantar, k=2.0)
+                       np.maximum((p - TN) @ plantar_axes[1] + 3.0, (p - TN) @ plantar_axes[2] - 2.0), k=3.0)
+        head = smin(head, plantar, k=3.0)
         d = smin(body, tubercles, k=5.0)
         d = smin(d, neck, k=5.0)
         d = smin(d, head, k=5.0)
