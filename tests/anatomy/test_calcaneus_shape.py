@@ -44,6 +44,26 @@ def test_the_heel_seen_from_behind_is_wider_below_than_above(v):
     assert np.ptp(low[:, 2]) > np.ptp(high[:, 2]) + 4.0
 
 
+def test_the_tuberosity_from_the_side_is_a_block_with_a_flat_back_not_a_ball(calc, v):
+    """From the side the tuberosity is a tall quadrangular block ([Gray268]): its posterior surface nearly
+    flat between 30 % and 80 % of its height, leaning forward at the top, and standing up nearly to the
+    superior border (a rounded posterosuperior corner, the bursal prominence, not the arc of a ball)."""
+    xmin = v[:, 0].min()
+    height = v[v[:, 0] < xmin + 12.0][:, 1].max()
+
+    def back(y):  # the side silhouette's most posterior point at height y (the exact cross-section:
+        # the decimated mesh has few vertices on a flat surface)
+        return calc.section(plane_origin=(0.0, y, 0.0), plane_normal=(0.0, 1.0, 0.0)).vertices[:, 0].min()
+
+    ys = np.arange(0.3 * height, 0.8 * height, 1.0)
+    xb = np.array([back(y) for y in ys])
+    line = np.polyfit(ys, xb, 1)
+    assert np.abs(xb - np.polyval(line, ys)).max() < 0.8  # flat, only slightly convex
+    assert 5.0 <= np.degrees(np.arctan(line[0])) <= 15.0  # leaning forward at the top
+    # at 90 % of its height the back has fallen away from that line by less than 2 mm (a ball: 3+)
+    assert back(0.9 * height) - np.polyval(line, 0.9 * height) < 2.0
+
+
 def test_the_upper_contour_gives_a_boehler_angle_near_32_degrees(v):
     """Tuber top, summit of the posterior facet, top of the anterior process: within [KCal] 32.3 ± 5.0."""
     xmin, xmax = v[:, 0].min(), v[:, 0].max()

@@ -6,10 +6,11 @@ the ground plane is y = 0. mm, foot frame at neutral (X anterior, Y superior, Z 
 How it is built: a body lofted along X (a rounded section whose floor, roof and walls follow control
 points: the plantar surface rising forward, the roof dipping behind the posterior facet and in front
 of it into the sinus tarsi, then rising to the beak of the anterior process), the tuberosity behind
-it, and the named features blended on or carved in. The rig puts the posterior facet's summit only
-about 21 mm behind the calcaneocuboid joint, so the front is compact: the posterior facet, the
-calcaneal sulcus (a groove open above, its walls sloping), the beak as a broad rounded top about
-7 mm long, and the cuboid facet follow each other within that distance.
+it (a rounded block: planes smoothly intersected), and the named features blended on or carved in.
+The rig puts the posterior facet's summit only about 21 mm behind the calcaneocuboid joint, so the
+front is compact: the posterior facet, the calcaneal sulcus (a groove open above, its walls sloping),
+the beak as a broad rounded top about 7 mm long, and the cuboid facet follow each other within that
+distance.
 
 Sizes and shapes:
 - L 78-82, W 42-45, H 42-45 (§3 build target from [KCal] 74.2 x 43.0 x 42.5, scaled to the rig;
@@ -21,6 +22,11 @@ Sizes and shapes:
   from the medial (larger) and lateral processes of the tuberosity ([NetterN], [Feneis]) to the
   anterior tubercle, the short plantar ligament's origin ([Feneis]).
 - the heel from behind broad and rounded, wider below (the processes) than above.
+- the tuberosity from the side a tall, roughly quadrangular block, not a ball ([Gray268]): its posterior
+  surface nearly flat (slightly convex), leaning forward about 9 deg at the top, standing up to a rounded
+  posterosuperior corner (the bursal prominence); the superior border rising forward to the posterior
+  facet's pedestal with no dip behind it; the plantar border straight, ending behind in the processes.
+  Böhler's angle on this mesh about 31 deg, the calcaneal pitch about 24 deg.
 - sustentaculum tali: a horizontal medial shelf (talar shelf) under the talar neck and head, about
   12 mm proud of the medial wall; each section a bracket from a thick rounded medial margin to its root
   in the wall, flat on top (the middle facet), the FHL groove beneath it continuing backwards as the
@@ -66,6 +72,19 @@ FACET_RIM_MM = 2.0  # how far the calcaneus's posterior facet reaches beyond the
 # and the height of the flat top (the middle facet, under the talar neck and head). The margin
 # swings out of the body behind and back into the anterior process in front, so the shelf merges
 # into the body at both ends.
+# the tuberosity (a rounded block; see _tuberosity): side view (x, y) planes and blend widths
+TUBER_BACK = (-23.6, 12.0)  # a point on the posterior surface
+TUBER_LEAN_DEG = 8.0  # the posterior surface leans forward at the top
+TUBER_TOP = (-20.0, 41.5)  # a point on the superior border
+TUBER_TOP_DEG = 9.0  # the superior border rises forward to the posterior facet
+TUBER_FLOOR = (-8.0, 3.5)
+TUBER_FLOOR_DEG = 10.0  # the plantar border rises a little backwards from the processes
+TUBER_FRONT_X = 6.0  # buried in the body
+TUBER_MEDIAL = (-18.0, -9.0)  # the medial wall's z at y = 10 and y = 40
+TUBER_LATERAL = (17.0, 9.5)
+TUBER_BACK_R = (30.0, 120.0)  # the posterior surface's radii from side to side and from above down
+TUBER_SIDE_R = 35.0  # the side walls' radius from front to back
+TUBER_CORNER_K = (6.0, 8.0, 12.0)  # posterosuperior, posteroinferior, the edges seen from behind
 SUS_X = [20.0, 27.0, 34.0, 40.0, 45.0, 49.5, 54.0]
 SUS_Z = [-7.0, -13.5, -19.5, -21.5, -20.0, -14.5, -6.0]
 SUS_TOP = [40.0, 43.5, 46.5, 47.5, 46.0, 44.5, 42.5]
@@ -134,6 +153,44 @@ def _shelf():
     return d
 
 
+def _plane(p, point, normal):
+    n = unit(normal)
+    return (p[:, :2] - np.asarray(point, float)) @ n[:2] + p[:, 2] * n[2]
+
+
+def _tuberosity():
+    """The tuberosity: a tall rounded block, not a ball. Side view: the posterior surface nearly flat,
+    leaning forward at the top (TUBER_LEAN_DEG); the superior border rising forward to the facet's
+    pedestal (TUBER_TOP_DEG); the plantar border straight, rising a little backwards to a rounded
+    posteroinferior corner. From behind a trapezoid, wider below than above, its edges well rounded.
+    Planes smoothly intersected (smax), the corner radii set by the blend widths."""
+    lean, rise = np.radians(TUBER_LEAN_DEG), np.radians(TUBER_TOP_DEG)
+    bx, by = TUBER_BACK
+    tx, ty = TUBER_TOP
+    (zm0, zm1), (zl0, zl1) = TUBER_MEDIAL, TUBER_LATERAL
+
+    def d(p):
+        # (the posterior surface slightly convex, more so from side to side)
+        back = (_plane(p, (bx, by), (-np.cos(lean), np.sin(lean), 0.0))
+                + (p[:, 2] - 0.5) ** 2 / (2.0 * TUBER_BACK_R[0]) + (p[:, 1] - 22.0) ** 2 / (2.0 * TUBER_BACK_R[1]))
+        top = _plane(p, (tx, ty), (-np.sin(rise), np.cos(rise), 0.0))
+        fl = np.radians(TUBER_FLOOR_DEG)
+        bottom = _plane(p, TUBER_FLOOR, (-np.sin(fl), -np.cos(fl), 0.0))
+        bottom = smax(bottom, TUBER_FLOOR[1] - p[:, 1], k=4.0)  # level in front: the processes stay lowest
+        front = p[:, 0] - TUBER_FRONT_X
+        # the side walls: z at y = 10 and y = 40 (wider below)
+        sm, sl = (zm1 - zm0) / 30.0, (zl1 - zl0) / 30.0
+        med = ((zm0 + sm * (p[:, 1] - 10.0)) - p[:, 2]) / np.sqrt(1.0 + sm * sm)
+        lat = (p[:, 2] - (zl0 + sl * (p[:, 1] - 10.0))) / np.sqrt(1.0 + sl * sl)
+        # (the side walls convex from front to back, so they round into the posterior surface)
+        sides = smax(med, lat, k=2.0) + (p[:, 0] + 8.0) ** 2 / (2.0 * TUBER_SIDE_R)
+        d = smax(back, top, k=TUBER_CORNER_K[0])  # the posterosuperior corner (bursal prominence)
+        d = smax(d, bottom, k=TUBER_CORNER_K[1])  # the posteroinferior corner, at the processes
+        d = smax(d, front, k=6.0)
+        return smax(d, sides, k=TUBER_CORNER_K[2])  # the rounded edges seen from behind
+    return d
+
+
 def calcaneus(g):
     CC = g.J["calcaneocuboid"]
     _fc, fk, fl, ftop = posterior_facet(g)
@@ -149,17 +206,14 @@ def calcaneus(g):
     cc_n = unit([1.0, -0.15, -0.05])
     cc_axes = frame(cc_n)
     cc_front = CC - cc_n * 0.9
-    tuber_axes = frame([1.0, 0.0, 0.0], [0.3, 1.0, 0.0])  # the back leans forward at the top
+    tuber = _tuberosity()
     troch_axes = frame([1.0, -0.35, 0.05])  # along the peroneal tendons: forward and down
 
     def f(p):
         # tuberosity: narrower above (Achilles insertion behind), broad below with its two processes
-        tuber = ellipsoid(p, (-7.5, 25.0, 1.5), (15.0, 15.8, 13.0), tuber_axes)
-        heel = ellipsoid(p, (-8.0, 15.5, -1.0), (14.0, 11.5, 17.0))
         med_proc = ellipsoid(p, (3.0, 6.6, -7.5), (13.0, 6.6, 8.5), frame([1.0, 0.1, 0.2]))
         lat_proc = ellipsoid(p, (1.0, 7.0, 9.5), (9.5, 6.2, 6.0), frame([1.0, 0.1, -0.1]))
-        d = smin(tuber, heel, k=9.0)
-        d = smin(smin(d, lat_proc, k=4.0), med_proc, k=7.0)
+        d = smin(smin(tuber(p), lat_proc, k=4.0), med_proc, k=7.0)
         d = smin(d, body(p), k=9.0)
         # a shallow notch between the two processes, behind
         d = ssub(d, capsule(p, (-11.0, -1.8, 1.5), (2.0, -0.3, 1.5), 3.2, 1.8), k=4.0)

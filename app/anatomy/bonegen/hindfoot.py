@@ -15,10 +15,13 @@ Sizes (foot-bone-morphology.md):
   about 24 mm behind ([KTal] 32.5 ± 2.0, [NJCA18] 31 / 21.4), sagittal radius 20 mm ([BMRI19], TLEM
   19-22), central groove with a depth angle of about 157 deg ([NJCA18] 156 ± 5.1), lateral shoulder
   about 1 mm higher (TLEM); neck about 27 deg medial and 26 deg plantar (from the rig's centres;
-  [KTal] 24.4 / 28.2); head 29.7 x 20.5 mm, long axis oblique, radius 13 about the talonavicular
-  centre ([NJCA18], TLEM); posterior calcaneal facet 35 x 22 mm, deeply concave, long axis forward-lateral
-  45 deg ([KTal], [Gray268]); posterior process one flattened projection, its lateral tubercle larger than
-  the medial, the FHL groove between them ([Gray268], [GrayGB]).
+  [KTal] 24.4 / 28.2); head 29.7 x 20.5 mm ([NJCA18]: modelled 30 x 20, about 29 x 22.5 seen square to
+  the neck), an ellipsoid about the talonavicular centre (TLEM sphere r 13), its long axis oblique, lateral
+  end up 25 deg from the neck's horizontal; neck short and broad (22-25 mm wide, 18 high, at least three
+  quarters of the head's width), flowing into the head without a deep waist ([Gray268], [KTal];
+  tests/anatomy/test_talus_shape.py); posterior calcaneal facet 35 x 22 mm, deeply concave, long axis
+  forward-lateral 45 deg ([KTal], [Gray268]); posterior process one flattened projection, its lateral
+  tubercle larger than the medial, the FHL groove between them ([Gray268], [GrayGB]).
 - the posterior talocalcaneal facet is modelled as a surface of revolution (a cone) about the rig's subtalar
   axis, the joint's single rotational degree of freedom (foot-kinematics.md §1): the calcaneus turning about
   that axis slides along the facet, so the joint space carved between the two bones stays an even 2-2.5 mm
@@ -53,6 +56,11 @@ FACET_FILL_MM = 6.0  # how far the talus's facet may reach below its body
 LATERAL_PROCESS_AB = (-1.0, -13.0)  # (a, b) of the lateral process, the lower apex of the lateral facet
 LATERAL_PROCESS_WIDEN_MM = (6.0, 2.5)  # how much the process's wedge widens behind and in front at its apex
 LATERAL_PROCESS_FADE_MM = 8.0  # ... fading out this far above it
+HEAD_MM = (11.5, 10.0, 15.0)  # the head's semi-axes: along the neck, then across its oblique long axis and along it
+HEAD_TILT_DEG = 25.0  # the head's long axis, lateral end up, from the neck's horizontal
+NECK_HEAD_MM = 6.0  # the neck's axis ends this far behind the head's centre (inside the head)
+NECK_HALF_MM = (9.0, 12.5)  # the neck's half height and half width: broad, flattened from above down
+NECK_TILT_DEG = 12.0  # its broad axis turned a little towards the head's
 
 
 class Dome:
@@ -176,14 +184,30 @@ def _smoothstep(x):
     return t * t * (3.0 - 2.0 * t)
 
 
+def _tilted(axes, deg):
+    """``axes`` (rows x, y, z) turned about x by ``deg``: z (lateral) rises towards y (up)."""
+    t = np.radians(deg)
+    return np.stack([axes[0], np.cos(t) * axes[1] - np.sin(t) * axes[2], np.cos(t) * axes[2] + np.sin(t) * axes[1]])
+
+
+def _flat_capsule(p, a, axes, length, half):
+    """A capsule from ``a`` along ``axes[0]`` with an elliptical cross-section: half height ``half[0]``
+    (along axes[1]), half width ``half[1]`` (along axes[2]). A distance bound, exact across its height."""
+    q = (p - a) @ axes.T
+    q[:, 2] *= half[0] / half[1]
+    q[:, 0] -= np.clip(q[:, 0], 0.0, length)
+    return np.linalg.norm(q, axis=1) - half[0]
+
+
 def talus(g):
     D = Dome(g)
     A, TN = g.J["talocrural"], g.J["talonavicular"]
     neck_dir = unit(TN - (A + np.array([2.0, -3.0, -1.0])))
     head_axes = frame(neck_dir)
-    t = np.radians(40.0)  # the head's long axis: lateral end up, about 40 deg from horizontal
-    head_axes = np.stack([head_axes[0], np.cos(t) * head_axes[1] - np.sin(t) * head_axes[2],
-                          np.cos(t) * head_axes[2] + np.sin(t) * head_axes[1]])
+    head_axes = _tilted(head_axes, HEAD_TILT_DEG)  # the head's long axis: lateral end up
+    neck_a, neck_b = D.to_foot([6.0, -1.5, -3.0]), TN - neck_dir * NECK_HEAD_MM + head_axes[1] * 0.5
+    neck_axes, neck_len = _tilted(frame(neck_b - neck_a), NECK_TILT_DEG), float(np.linalg.norm(neck_b - neck_a))
+    plantar_axes = frame(neck_dir)  # rows: along the neck, up, lateral
     _fc, _fk, _fl, ftop = posterior_facet(g)
     cone = FacetCone(g)
     # lateral process: the lower, everted angle of the triangular lateral facet ([Gray268])
@@ -232,13 +256,20 @@ def talus(g):
         process = ellipsoid(p, process_c, (5.5, 3.8, 10.5), D.F)
         tubercles = smin(process, ellipsoid(p, post_lat, (5.5, 4.5, 5.5), D.F),
                          ellipsoid(p, post_med, (3.8, 3.2, 3.4), D.F), k=3.0)
-        # the neck: short, constricted, directed forward, medially and down, its dorsal surface
-        # sweeping from the trochlea's front edge to the head
-        neck = capsule(p, D.to_foot([6.0, 1.5, -3.0]), TN - neck_dir * 7.0 + D.F[1] * 2.5, 9.0, 7.8)
-        head = ellipsoid(p, TN, (11.5, 10.3, 14.6), head_axes)
+        # the neck: short and broad, flattened from above down, directed forward, medially and down,
+        # its dorsal surface sweeping from the trochlea's front edge to the head; only a shallow waist
+        # behind the head ([Gray268], [KTal])
+        neck = _flat_capsule(p, neck_a, neck_axes, neck_len, NECK_HALF_MM)
+        head = ellipsoid(p, TN, HEAD_MM, head_axes)
+        # under its medial half the head is fuller: its anterior and middle calcaneal facets, resting on the
+        # sustentaculum ([Gray268]), keep the plantar-medial quarter of a head tilted 40 deg (the calcaneus's
+        # facets are shaped to it: tests/anatomy/test_subtalar.py)
+        plantar = smax(ellipsoid(p, TN, (11.5, 10.3, 14.6), _tilted(plantar_axes, 40.0)),
+                       np.maximum((p - TN) @ plantar_axes[1] + 3.0, (p - TN) @ plantar_axes[2] - 2.0), k=3.0)
+        head = smin(head, plantar, k=3.0)
         d = smin(body, tubercles, k=5.0)
         d = smin(d, neck, k=5.0)
-        d = smin(d, head, k=4.0)
+        d = smin(d, head, k=5.0)
         # keep the trochlea clean: nothing of the neck above the dome
         above = np.maximum(np.maximum(-top, (a - b) * 0.7071 - 10.0), -b)
         d = smax(d, -above, k=0.8)
