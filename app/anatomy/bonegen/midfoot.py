@@ -49,9 +49,9 @@ from app.anatomy.bonegen.dims import GAP_MM
 from app.anatomy.bonegen.sdf import capsule, ellipsoid, frame, halfspace, smax, smin, ssub, unit
 
 #: The talar head about the talonavicular centre (hindfoot.talus): semi-axes along the neck, then its
-#: oblique long axis turned 40 deg (lateral end up); 29.7 x 20.5 mm across ([NJCA18]), as branch bones-hind models it.
-TALAR_HEAD_MM = (11.5, 10.3, 14.6)
-TALAR_HEAD_TILT_DEG = 40.0
+#: oblique long axis turned 25 deg (lateral end up), as hindfoot.talus models it; 29.7 x 20.5 mm across ([NJCA18]).
+TALAR_HEAD_MM = (11.5, 10.0, 15.0)
+TALAR_HEAD_TILT_DEG = 25.0
 NAV_FACET_MM = 4.0  # the navicular's distal facets lie this far beyond the naviculocuneiform centres
 NAV_BODY_AP_MM = 15.0  # the body's semi-axis along the talonavicular-naviculocuneiform line (cut by the facets)
 
