@@ -59,3 +59,25 @@ def test_the_talar_neck_is_broad_without_a_deep_waist(sections):
     head = max(_width_at_axis(sections, s) for s in (-3.0, -1.0, 1.0))
     neck = min(_width_at_axis(sections, s) for s in np.arange(-14.0, -5.0, 1.0))
     assert neck >= 0.72 * head  # was 0.65
+
+
+def test_the_talar_body_seen_from_above_is_a_trapezoid_not_a_box(rig):
+    """The trochlea narrows behind and rounds into the posterior process ([KTal] 32.5 in front, about 24
+    behind; [NJCA18] 31 / 21.4): the body's upper part measured across the talocrural axis (the dome
+    frame's c) near its back is at most 0.8 of its width in front, and its posterior corners are rounded
+    off (near the back edge it is much narrower still), not square. Before: 24.5 / 30.2 = 0.81 and
+    21.8 / 30.2 = 0.72."""
+    from app.anatomy.bonegen.hindfoot import Dome
+
+    D = Dome(Geometry(rig))
+    mesh = trimesh.load(MESH_DIR / rig.bone("talus").mesh, process=False)
+    a, b, c = D.q(np.asarray(mesh.vertices)).T
+
+    def width(a0):
+        s = (np.abs(a - a0) < 1.0) & (b > 8.0)
+        return np.ptp(c[s])
+
+    front = width(10.0)
+    assert 27.0 <= front <= 34.0  # 31-33 ([KTal], [NJCA18])
+    assert width(-12.0) <= 0.75 * front
+    assert width(-14.0) <= 0.6 * front  # the posterior corners rounded into the process

@@ -61,6 +61,10 @@ HEAD_TILT_DEG = 25.0  # the head's long axis, lateral end up, from the neck's ho
 NECK_HEAD_MM = 6.0  # the neck's axis ends this far behind the head's centre (inside the head)
 NECK_HALF_MM = (9.0, 12.5)  # the neck's half height and half width: broad, flattened from above down
 NECK_TILT_DEG = 12.0  # its broad axis turned a little towards the head's
+BODY_NARROW = 0.04  # each side of the body steps in 0.04 x^2 mm at x mm behind a = -6 (2.6 mm at the back)
+BACK_ROUND = 0.028  # the upper posterior surface curves forward 0.028 c^2 towards its corners (4-5 mm at the edges)
+FRONT_ROUND = 0.025  # the dome's front corners round back into the neck (6-8 mm at the edges)
+MEDIAL_RIDGE_K = 3.0  # blend of the trochlea into the medial face: a rounded, lower medial ridge
 
 
 class Dome:
@@ -230,7 +234,13 @@ def talus(g):
         rim_b = np.sqrt(np.maximum(0.0, DOME_RADIUS_MM ** 2 - a * a))
         comma_lo = rim_b - (6.0 + 9.5 * _smoothstep((a + 13.0) / 17.0))
         below = np.maximum(0.0, comma_lo - b)
-        medial = (D.medial_edge(a) + 1.8 * _smoothstep(below / 5.0) + 0.018 * below * below) - c
+        # behind, the body narrows and rounds into the posterior process: the trochlea reads as a
+        # trapezoid from above, wider in front ([KTal], [NJCA18]), not a box
+        # (only the upper body, above the posterior calcaneal facet, which keeps its full outline)
+        upper = _smoothstep(b / 8.0)
+        behind = np.maximum(0.0, -6.0 - a)
+        narrow = BODY_NARROW * behind * behind * upper
+        medial = (D.medial_edge(a) + narrow + 1.8 * _smoothstep(below / 5.0) + 0.018 * below * below) - c
         # lateral face: the large triangular facet (Dome.lateral_facet); in front of and behind the
         # triangle the body falls away (ATFL pit, PTFL groove)
         face = D.lateral_facet(a, b)
@@ -241,12 +251,13 @@ def talus(g):
         half = 2.5 + 0.46 * (b - proc_b) + low * np.where(a < proc_a, LATERAL_PROCESS_WIDEN_MM[0],
                                                           LATERAL_PROCESS_WIDEN_MM[1])
         outside = _smoothstep((np.abs(a - proc_a) - half) / 8.0)
-        lateral = c - (face - (1.8 + 0.6 * np.maximum(bulge, 0.0)) * outside)
+        lateral = c - (face - narrow - (1.8 + 0.6 * np.maximum(bulge, 0.0)) * outside)
         # the posterior surface, leaning back below; narrower than the trochlea, rounded into the sides
-        back = (-14.5 - 0.08 * np.maximum(0.0, 12.0 - b) + 0.008 * (c + 1.0) ** 2) - a
-        front = (a - b) * 0.7071 - 8.5  # the dome's front edge (the neck takes over in front)
+        back = (-14.5 - 0.08 * np.maximum(0.0, 12.0 - b) + (0.008 + (BACK_ROUND - 0.008) * upper) * (c + 1.0) ** 2) - a
+        # the dome's front edge, its corners rounded back into the neck (the neck takes over in front)
+        front = (a - b) * 0.7071 - 8.5 + FRONT_ROUND * upper * (c + 2.0) ** 2
         bottom = -19.0 - b
-        body = smax(top, medial, k=1.6)
+        body = smax(top, medial, k=MEDIAL_RIDGE_K)  # the medial ridge lower and rounded, the lateral sharp
         body = smax(body, lateral, k=1.6)
         body = smax(body, back, k=3.0)
         body = smax(body, front, k=6.0)
