@@ -237,7 +237,7 @@ def talus(g):
         # behind, the body narrows and rounds into the posterior process: the trochlea reads as a
         # trapezoid from above, wider in front ([KTal], [NJCA18]), not a box
         # (only the upper body, above the posterior calcaneal facet, which keeps its full outline)
-        upper = _smoothstep(b / 8.0)
+        upper = _smoothstep((b + 4.0) / 14.0)
         behind = np.maximum(0.0, -6.0 - a)
         narrow = BODY_NARROW * behind * behind * upper
         medial = (D.medial_edge(a) + narrow + 1.8 * _smoothstep(below / 5.0) + 0.018 * below * below) - c
