@@ -49,17 +49,27 @@ def use_and_close(make_window, qtbot) -> None:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads VmRSS from /proc")
 def test_windows_opened_and_closed_in_one_process_leave_nothing_behind(qtbot, make_window):
-    for _ in range(2):  # warm-up: VTK's and Qt's own caches, the allocator's pools
+    """Resident memory after each of five windows opened, used and closed, once VTK's and Qt's caches
+    and the allocator's pools are warm. The allocator grows in steps of up to ~10 MB that then hold
+    (measured alone in a fresh process: 466, 467, 476, 477, 477 MB), and how warm a process already is
+    depends on the tests run before it in the same worker, so the smaller of the last two readings is
+    compared. A leak of 8 MB a window (a kept 8 MB buffer, tried) reads 32 MB and fails; smaller ones
+    hide in memory the allocator keeps from the windows before. The live-object checks catch what
+    RSS cannot: any window, view, panel or dialog of ours left alive."""
+    for _ in range(3):  # warm-up: VTK's and Qt's own caches, the allocator's pools
         use_and_close(make_window, qtbot)
     drain_deletes()
     before_mb = rss_mb()
-    for _ in range(4):
+    after_mb = []
+    for _ in range(5):
         use_and_close(make_window, qtbot)
-    drain_deletes()
-    growth_mb = rss_mb() - before_mb
+        drain_deletes()
+        after_mb.append(rss_mb())
+    growth_mb = min(after_mb[-2:]) - before_mb
     assert live_objects_of_ours() == {}  # no window, view, controller, panel or dialog of ours lives on
     assert not [w for w in QApplication.topLevelWidgets() if type(w).__module__.startswith("app.ui")]
-    assert growth_mb < 4 * 5, f"memory grew {growth_mb:.0f} MB over 4 windows opened and closed"
+    assert growth_mb < 18, (f"memory grew {growth_mb:.0f} MB over 5 windows opened and closed "
+                            f"(from {before_mb:.0f} MB: {', '.join(f'{m:.0f}' for m in after_mb)})")
 
 
 def test_dialogs_are_reused_or_replaced_never_piled_up(qtbot, make_window, tmp_path):
