@@ -158,18 +158,25 @@ def export_technique(technique, rig, output: str | Path, *, size=(1280, 720), fp
     tl = Timeline(technique, rig, magnify=magnify)
     plan = plan_export(tl, fps=fps, start_s=resolve_time(start, tl, end=False), end_s=resolve_time(end, tl, end=True),
                        speed=speed, loops=loops)
-    setup = dict(technique=technique, rig=rig, timeline=tl, size=(w, h), side=side, view=view, meshes=meshes,
-                 captions=captions, tissues=tissues, arches=arches, labels=labels)
     with atomic_target(output, kind="folder" if kind == "frames" else "file") as tmp:
-        writer = None
+        writer = clip = None
         try:  # the encoder stops before the temporary is removed (else ffmpeg could create it again)
+            clip = _ClipStage(technique, rig, tl, size=(w, h), side=side, view=view, meshes=meshes,
+                              captions=captions, tissues=tissues, arches=arches, labels=labels)
             writer = _Writer(kind, tmp, plan.fps)
-            _render(setup, plan, writer, progress, cancel)
+            for k, t in enumerate(plan.times_s):
+                if cancel is not None and cancel():
+                    raise ExportCancelled("export cancelled; nothing was written")
+                writer.put(clip.draw(float(t)))
+                if progress is not None:
+                    progress(k + 1, plan.n_frames)
             writer.close()
             writer = None
         finally:
             if writer is not None:
                 writer.abort()
+            if clip is not None:
+                clip.close()
     from app.userfiles import resolve_target
 
     return resolve_target(output)
@@ -229,20 +236,6 @@ class _ClipStage:
 
     def close(self) -> None:
         self.stage.close()
-
-
-def _render(setup: dict, plan: ExportPlan, writer, progress, cancel) -> None:
-    """Render every frame of ``plan`` with one stage and hand it to ``writer``."""
-    clip = _ClipStage(**setup)
-    try:
-        for k, t in enumerate(plan.times_s):
-            if cancel is not None and cancel():
-                raise ExportCancelled("export cancelled; nothing was written")
-            writer.put(clip.draw(float(t)))
-            if progress is not None:
-                progress(k + 1, plan.n_frames)
-    finally:
-        clip.close()
 
 
 class _Writer:
