@@ -20,7 +20,7 @@ from app.anatomy import Kinematics, load_rig  # noqa: E402
 from app.errors import TalusError  # noqa: E402
 from app.scene import vtkmin as vtk  # noqa: E402
 from app.scene.camera import MIN_REGION_MM, VIEWS, apply_view  # noqa: E402
-from app.scene.skeleton import SkeletonScene, load_bone_meshes, style_plotter  # noqa: E402
+from app.scene.skeleton import TEXT_BACKING_RGB, SkeletonScene, load_bone_meshes, style_plotter  # noqa: E402
 
 
 #: how many wordings of the note keep an annotation of their own (see OffscreenStage.set_note)
@@ -88,17 +88,14 @@ class OffscreenPlotter:
         self.renderer = vtkRenderer()
         self.ren_win.AddRenderer(self.renderer)
 
-    @property
-    def window_size(self) -> tuple[int, int]:
-        return tuple(self.ren_win.GetSize())
-
     def render(self) -> None:
         self.ren_win.Render()
 
     def add_text(self, text: str, *, position: str = "upper_left", font_size: int = 12, color=(1.0, 1.0, 1.0),
-                 shadow: bool = False, render: bool = False):
+                 shadow: bool = False, backing: float = 0.0):
         """A corner annotation of ``text`` (as pyvista's ``add_text`` makes one: Arial, its size scaled
-        linearly by ``font_size // 2``), added to the renderer; ``render``: render at once."""
+        linearly by ``font_size // 2``), added to the renderer; drawn at the next render, not now.
+        ``backing``: the opacity of a dark slate box behind the text (0: none)."""
         from vtkmodules.vtkRenderingAnnotation import vtkCornerAnnotation
 
         actor = vtkCornerAnnotation()
@@ -112,16 +109,15 @@ class OffscreenPlotter:
             color = vtkNamedColors().GetColor3d(color)
         prop.SetColor(*color)
         prop.SetShadow(bool(shadow))
+        if backing > 0.0:
+            prop.SetBackgroundColor(*TEXT_BACKING_RGB)
+            prop.SetBackgroundOpacity(backing)
         actor.SetPickable(False)
         self.renderer.AddViewProp(actor)
-        if render:
-            self.render()
         return actor
 
-    def remove_actor(self, actor, *, render: bool = False) -> None:
+    def remove_actor(self, actor) -> None:
         self.renderer.RemoveViewProp(actor)
-        if render:
-            self.render()
 
     def close(self) -> None:
         self.renderer.RemoveAllViewProps()
@@ -198,14 +194,11 @@ class OffscreenStage:
 
     def set_caption(self, text: str | None, *, font_size: int = 14, position: str = "lower_left") -> None:
         if self.caption_actor is not None:
-            self.plotter.remove_actor(self.caption_actor, render=False)
+            self.plotter.remove_actor(self.caption_actor)
             self.caption_actor = None
         if text:
             self.caption_actor = self.plotter.add_text(text, position=position, font_size=font_size,
-                                                       color="white", shadow=True, render=False)
-            prop = self.caption_actor.GetTextProperty()
-            prop.SetBackgroundColor(0.06, 0.07, 0.09)
-            prop.SetBackgroundOpacity(0.65)
+                                                       color="white", shadow=True, backing=0.65)
 
     def set_note(self, text: str | None, *, font_size: int = 12) -> None:
         """A short note in the upper right corner (the magnification: "distraction drawn 6x, true 1.5 mm").
@@ -232,10 +225,7 @@ class OffscreenStage:
             actor.SetText(3, text)  # 3: the upper right corner of a vtkCornerAnnotation
         if actor is None:
             actor = self.plotter.add_text(text, position="upper_right", font_size=font_size,
-                                          color=(1.0, 0.85, 0.55), shadow=True, render=False)
-            prop = actor.GetTextProperty()
-            prop.SetBackgroundColor(0.06, 0.07, 0.09)
-            prop.SetBackgroundOpacity(0.65)
+                                          color=(1.0, 0.85, 0.55), shadow=True, backing=0.65)
         else:
             renderer.AddViewProp(actor)
         self._note_actors[text] = actor  # the most recently shown last
@@ -276,17 +266,14 @@ class OffscreenStage:
         from app.anatomy.tissues import describe_states
 
         if self.info_actor is not None:
-            self.plotter.remove_actor(self.info_actor, render=False)
+            self.plotter.remove_actor(self.info_actor)
             self.info_actor = None
         tech = self._info_technique
         if tech is None or W_true is None or not tech.targets:
             return
         lines = describe_states(self.tissue_set, tech.targets, W_true)
         self.info_actor = self.plotter.add_text("Target tissues (true size)\n" + "\n".join(lines), position="upper_left",
-                                                font_size=11, color="white", shadow=True, render=False)
-        prop = self.info_actor.GetTextProperty()
-        prop.SetBackgroundColor(0.06, 0.07, 0.09)
-        prop.SetBackgroundOpacity(1.0)
+                                                font_size=11, color="white", shadow=True, backing=1.0)
 
     def add_labels(self):
         """Name every bone, with leader lines (laid out again at each render)."""

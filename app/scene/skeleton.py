@@ -29,6 +29,7 @@ SELECTED_RGB = (1.00, 0.90, 0.25)
 GHOST_RGB = (0.75, 0.80, 0.88)
 XRAY_OPACITY = 0.16  # a faded bone: outline and mass still read, the solid one stands out
 BACKGROUND = "#2a303a"
+TEXT_BACKING_RGB = (0.06, 0.07, 0.09)  # the dark panel behind captions, notes, labels of arches, the legend
 
 
 def style_plotter(plotter: pv.Plotter) -> None:

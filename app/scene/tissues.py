@@ -23,7 +23,7 @@ import numpy as np
 import pyvista as pv
 import vtk
 
-from app.scene.skeleton import BACKGROUND
+from app.scene.skeleton import BACKGROUND, TEXT_BACKING_RGB
 
 #: the colour scale, in strain (fraction) of a tissue whose taut strain is the default (6 %)
 STRAIN_STOPS = (-0.06, 0.0, 0.03, 0.06, 0.12)
@@ -77,7 +77,7 @@ def legend_image(default_taut: float = 0.06, scale: float = 1.0) -> np.ndarray:
     shortened, neutral and taut marked, on a dark panel."""
     W, H = int(round(205 * scale)), int(round(330 * scale))
     img = np.zeros((H, W, 3), float)
-    img[:] = (0.06, 0.07, 0.09)
+    img[:] = TEXT_BACKING_RGB
     title = _text_rgba("Tissue strain (%)", max(9, int(round(15 * scale))), bold=True)
 
     def paste(t: np.ndarray, x: int, y: int) -> None:  # (x, y): top-left corner, clipped to the picture
@@ -404,7 +404,7 @@ class TripodScene:
             tp.SetFontSize(15)
             tp.SetBold(True)
             tp.SetColor(*ARCH_RGB.get(arch.name, (1.0, 1.0, 1.0)))
-            tp.SetBackgroundColor(0.06, 0.07, 0.09)
+            tp.SetBackgroundColor(*TEXT_BACKING_RGB)
             tp.SetBackgroundOpacity(1.0)
             tp.SetJustificationToCentered()
             tp.SetVerticalJustificationToBottom()
