@@ -105,7 +105,6 @@ class PoseModel(QObject):
         self.undo_stack = QUndoStack(self)
         self._merge_ids: dict[str, int] = {}
         self._next_merge_id = 0
-        self.dragging = False
         self._edits: list[_PoseEdit] = []  # the stack's commands, for the history plot
 
     # -- reading -------------------------------------------------------------------------------------
@@ -137,8 +136,7 @@ class PoseModel(QObject):
         after = self.clamp(np.asarray(q, dtype=float))
         if np.array_equal(after, self.q):
             return
-        if merge_key and not self.dragging:
-            self.dragging = True
+        if merge_key and not self._merge_ids:  # the first edit of a drag
             self.dragging_changed.emit(True)
         if merge_key and merge_key not in self._merge_ids:
             self._next_merge_id += 1  # a new drag never merges with an earlier one
@@ -192,9 +190,8 @@ class PoseModel(QObject):
 
     def end_drag(self) -> None:
         """Close the current drag: the next edit starts a new undo step."""
-        self._merge_ids.clear()
-        if self.dragging:
-            self.dragging = False
+        if self._merge_ids:
+            self._merge_ids.clear()
             self.dragging_changed.emit(False)
 
     def _apply(self, q: np.ndarray) -> None:
