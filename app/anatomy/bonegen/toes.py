@@ -187,7 +187,7 @@ def _distal_outline(D, x0, L, base_drop, t_flat):
 
 
 def distal(i, q_of, x0, L, socket):
-    """A distal phalanx (§7): a concave base (the socket: the spool it rides on, dilated by the joint
+    """The hallux's distal phalanx (§7; the lesser ones are :func:`lesser_distal`): a concave base (the socket: the spool it rides on, dilated by the joint
     space) over a plantar flexor tubercle, a very short waisted shaft, and a non-articular tuft that
     widens into a rounded arrowhead carrying the nail, widest near its root and converging to a blunt
     point. The dorsum runs flat from the base to the tip; the tuft is broader than tall, its plantar face
@@ -196,7 +196,7 @@ def distal(i, q_of, x0, L, socket):
     D = DISTAL[i]
     bw, bh, ww, wh, tw, th, span, yb, yt, X, top_b, top_t, top = _distal_outline(D, x0, L, 0.08, 0.1)
     tub = D["tub"]
-    blunt = D.get("blunt", 0.0)  # 0: a pointed arrowhead (toes 2-5); 1: a broad, rounded spade (hallux)
+    blunt = D["blunt"]  # 0: a pointed arrowhead; 1: a broad, rounded spade (the hallux: 0.7)
     waist_bot = top(0.47) - 2 * wh
 
     def mix(arrow, spade):  # the outline of a pointed arrowhead or of a broad spade, by ``blunt``
