@@ -97,8 +97,7 @@ def test_talus_still_rejects_bad_sizes(tmp_path):
 def test_culling_the_back_faces_of_opaque_bones_changes_no_pixel(side):
     """Opaque bones are drawn with back-face culling (half the triangles on a software renderer): the
     picture is the same as with every face drawn (but for a stray edge pixel), on the mirrored left
-    foot too; faded bones keep
-    their back faces, seen through the front."""
+    foot too; faded bones keep their back faces, seen through the front."""
     from app.scene.offscreen import OffscreenStage
 
     stage = OffscreenStage((480, 320), side=side, view="three_quarter")
