@@ -23,10 +23,6 @@ from app.scene.camera import MIN_REGION_MM, VIEWS, apply_view  # noqa: E402
 from app.scene.skeleton import TEXT_BACKING_RGB, SkeletonScene, load_bone_meshes, style_plotter  # noqa: E402
 
 
-#: how many wordings of the note keep an annotation of their own (see OffscreenStage.set_note)
-NOTE_CACHE = 64
-
-
 #: level of detail of clips (OffscreenStage.use_level_of_detail): the least average area of a drawn
 #: triangle on screen (px^2), and the least fraction of a bone's triangles kept
 LOD_MIN_PX2 = 16.0
@@ -64,8 +60,90 @@ def mean_triangle_area(mesh: pv.PolyData) -> float:
     return hit[1]
 
 
-#: corner of a vtkCornerAnnotation for each text position
-_CORNERS = {"lower_left": 0, "lower_right": 1, "upper_left": 2, "upper_right": 3}
+#: a corner text's anchor (display px from the lower left, as fractions of the picture) and its justification
+_CORNERS = {"lower_left": ((0, 0), "Left", "Bottom"), "lower_right": ((1, 0), "Right", "Bottom"),
+            "upper_left": ((0, 1), "Left", "Top"), "upper_right": ((1, 1), "Right", "Top")}
+#: the margin between a corner text and the picture's edges (px)
+CORNER_MARGIN_PX = 5
+
+
+def corner_font_size(text: str, tprop, size: tuple[int, int], *, linear: int, dpi: int = 72) -> int:
+    """The font size (pt at ``dpi``) that VTK's ``vtkCornerAnnotation`` gives ``text``, computed in
+    about 0.1 ms where the annotation takes about 20 ms at 720p on llvmpipe.
+
+    The annotation fits the text to the picture: the largest size up to 100 at which it fits in 90 %
+    of the width and of the height and in one picture height per line; then takes ``size ** 0.35 *
+    linear`` (its non-linear and linear scale factors), at most 45 (its maximum font size). It finds
+    that size by stepping one point at a time from the last, drawing the text at every step to measure
+    it; this measures FreeType's bounding box and bisects (the box grows with the size).
+    """
+    measure = vtk.vtkTextProperty()
+    measure.ShallowCopy(tprop)
+    renderer = vtk.vtkTextRenderer.GetInstance()
+    w, h = size
+    lines = text.count("\n") + 1
+    box = [0, 0, 0, 0]
+
+    def fits(pt: int) -> bool:
+        measure.SetFontSize(pt)
+        if not renderer.GetBoundingBox(measure, text, box, dpi):
+            return False
+        tw, th = box[1] - box[0] + 1, box[3] - box[2] + 1
+        return tw <= 0.9 * w and th <= 0.9 * h and th <= lines * h
+
+    lo, hi = 0, 100  # the largest size that fits lies in [lo, hi]
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if fits(mid):
+            lo = mid
+        else:
+            hi = mid - 1
+    return max(6, min(45, int(lo ** 0.35 * linear)))  # 6: the annotation's least size that it draws
+
+
+class CornerText:
+    """Text in a corner of the picture, looking as a ``vtkCornerAnnotation`` draws it (pyvista's
+    ``add_text``: Arial, 5 px from the edges, sized to the text and the picture), but changed cheaply.
+
+    The annotation measures its text again at every change by drawing it at one size after another:
+    about 20 ms at 720p on llvmpipe, as long as the whole 3D frame, for each new caption or note of a
+    clip. This is a ``vtkTextActor`` sized by :func:`corner_font_size` (the same size, 0.1 ms) and
+    drawn once per change.
+    """
+
+    def __init__(self, text: str, *, position: str, font_size: int, color, shadow: bool, backing: float,
+                 size: tuple[int, int], dpi: int = 72):
+        (fx, fy), justify, vjustify = _CORNERS[position]
+        self.size, self.dpi, self.linear = tuple(size), dpi, max(1, font_size // 2)
+        self.actor = vtk.vtkTextActor()
+        x = CORNER_MARGIN_PX + fx * (size[0] - 2 * CORNER_MARGIN_PX)
+        y = CORNER_MARGIN_PX + fy * (size[1] - 2 * CORNER_MARGIN_PX)
+        self.actor.SetPosition(x, y)
+        prop = self.actor.GetTextProperty()
+        prop.SetFontFamilyToArial()
+        getattr(prop, f"SetJustificationTo{justify}")()
+        getattr(prop, f"SetVerticalJustificationTo{vjustify}")()
+        if isinstance(color, str):
+            from vtkmodules.vtkCommonColor import vtkNamedColors
+
+            color = vtkNamedColors().GetColor3d(color)
+        prop.SetColor(*color)
+        prop.SetShadow(bool(shadow))
+        if backing > 0.0:
+            prop.SetBackgroundColor(*TEXT_BACKING_RGB)
+            prop.SetBackgroundOpacity(backing)
+        self.actor.SetPickable(False)
+        self.text = None
+        self.set(text)
+
+    def set(self, text: str) -> None:
+        """Show ``text`` instead (sized again for it); nothing happens when it is the same."""
+        if text == self.text:
+            return
+        self.text = text
+        prop = self.actor.GetTextProperty()
+        prop.SetFontSize(corner_font_size(text, prop, self.size, linear=self.linear, dpi=self.dpi))
+        self.actor.SetInput(text)
 
 
 class OffscreenPlotter:
@@ -87,39 +165,33 @@ class OffscreenPlotter:
         self.ren_win.SetSize(*size)
         self.renderer = vtkRenderer()
         self.ren_win.AddRenderer(self.renderer)
+        self._corner_texts: dict[object, CornerText] = {}  # actor -> its corner text (see add_text)
 
     def render(self) -> None:
         self.ren_win.Render()
 
     def add_text(self, text: str, *, position: str = "upper_left", font_size: int = 12, color=(1.0, 1.0, 1.0),
                  shadow: bool = False, backing: float = 0.0):
-        """A corner annotation of ``text`` (as pyvista's ``add_text`` makes one: Arial, its size scaled
-        linearly by ``font_size // 2``), added to the renderer; drawn at the next render, not now.
-        ``backing``: the opacity of a dark slate box behind the text (0: none)."""
-        from vtkmodules.vtkRenderingAnnotation import vtkCornerAnnotation
+        """Show ``text`` in a corner (a :class:`CornerText`, as pyvista's ``add_text`` draws it: Arial,
+        its size fitted to the text and scaled linearly by ``font_size // 2``) and return its actor;
+        drawn at the next render, not now. ``backing``: the opacity of a dark slate box behind the
+        text (0: none). Change its words with :meth:`set_text`."""
+        corner = CornerText(text, position=position, font_size=font_size, color=color, shadow=shadow,
+                            backing=backing, size=self.ren_win.GetSize(), dpi=self.ren_win.GetDPI())
+        self._corner_texts[corner.actor] = corner
+        self.renderer.AddViewProp(corner.actor)
+        return corner.actor
 
-        actor = vtkCornerAnnotation()
-        actor.SetText(_CORNERS[position], text)
-        actor.SetLinearFontScaleFactor(font_size // 2)
-        prop = actor.GetTextProperty()
-        prop.SetFontFamilyToArial()
-        if isinstance(color, str):
-            from vtkmodules.vtkCommonColor import vtkNamedColors
-
-            color = vtkNamedColors().GetColor3d(color)
-        prop.SetColor(*color)
-        prop.SetShadow(bool(shadow))
-        if backing > 0.0:
-            prop.SetBackgroundColor(*TEXT_BACKING_RGB)
-            prop.SetBackgroundOpacity(backing)
-        actor.SetPickable(False)
-        self.renderer.AddViewProp(actor)
-        return actor
+    def set_text(self, actor, text: str) -> None:
+        """Show ``text`` in the corner text ``actor`` (from :meth:`add_text`) instead."""
+        self._corner_texts[actor].set(text)
 
     def remove_actor(self, actor) -> None:
         self.renderer.RemoveViewProp(actor)
+        self._corner_texts.pop(actor, None)
 
     def close(self) -> None:
+        self._corner_texts.clear()
         self.renderer.RemoveAllViewProps()
         self.ren_win.Finalize()
 
@@ -139,7 +211,6 @@ class OffscreenStage:
         self.caption_actor = None
         self.note_actor = None
         self._note = None
-        self._note_actors: dict[str, object] = {}  # wording -> its corner annotation (see set_note)
         self.info_actor = None
         self.tissue_set = None
         self.tissues = None
@@ -201,35 +272,21 @@ class OffscreenStage:
                                                        color="white", shadow=True, backing=0.65)
 
     def set_note(self, text: str | None, *, font_size: int = 12) -> None:
-        """A short note in the upper right corner (the magnification: "distraction drawn 6x, true 1.5 mm").
-
-        A corner annotation lays its text out again (FreeType, fitting the font to the viewport) at
-        the first render after it changes in any way, its words or its visibility: about 19 ms at
-        720p on llvmpipe, as long as the whole 3D frame. A clip's note takes a few values over and over
-        ("true 0.0 mm" ... "true 1.5 mm"), so each wording gets an annotation of its own, laid out
-        once, and changing the note swaps which one is in the renderer (which leaves both untouched).
-        At most :data:`NOTE_CACHE` are kept; past that the least recently shown is rewritten.
-        """
+        """A short note in the upper right corner (the magnification: "distraction drawn 6x, true 1.5 mm"),
+        changing as a clip plays: a :class:`CornerText` given new words costs about 0.1 ms."""
         if text == self._note:
             return
         self._note = text
-        renderer = self.plotter.renderer
-        if self.note_actor is not None:
-            renderer.RemoveViewProp(self.note_actor)
-            self.note_actor = None
         if not text:
+            if self.note_actor is not None:
+                self.note_actor.SetVisibility(False)
             return
-        actor = self._note_actors.pop(text, None)
-        if actor is None and len(self._note_actors) >= NOTE_CACHE:
-            actor = self._note_actors.pop(next(iter(self._note_actors)))
-            actor.SetText(3, text)  # 3: the upper right corner of a vtkCornerAnnotation
-        if actor is None:
-            actor = self.plotter.add_text(text, position="upper_right", font_size=font_size,
-                                          color=(1.0, 0.85, 0.55), shadow=True, backing=0.65)
+        if self.note_actor is None:
+            self.note_actor = self.plotter.add_text(text, position="upper_right", font_size=font_size,
+                                                    color=(1.0, 0.85, 0.55), shadow=True, backing=0.65)
         else:
-            renderer.AddViewProp(actor)
-        self._note_actors[text] = actor  # the most recently shown last
-        self.note_actor = actor
+            self.plotter.set_text(self.note_actor, text)
+            self.note_actor.SetVisibility(True)
 
     def show_tissues(self, groups=(), *, arches: bool = False, targets=()) -> None:
         """Draw the soft tissues of ``groups`` (emphasising ``targets``) and, with ``arches``, the tripod and arches."""
