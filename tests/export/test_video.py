@@ -97,6 +97,17 @@ def test_a_full_disk_leaves_nothing(tmp_path, rig, lib, meshes, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_an_encoder_that_fails_says_why_and_leaves_nothing(tmp_path, rig, lib, meshes, monkeypatch):
+    """ffmpeg refusing its settings (as it would a codec missing from a build) stops the export with
+    ffmpeg's own first error in the message, and no file."""
+    from app.export import video
+
+    monkeypatch.setattr(video, "MP4_X264_PARAMS", ["-preset", "no-such-preset"])
+    with pytest.raises(TalusError, match=r"clip\.mp4: not saved \(ffmpeg \w+: .*invalid preset 'no-such-preset'"):
+        export_technique(lib.technique("toe-rotation-1"), rig, tmp_path / "clip.mp4", size=SIZE, fps=10, meshes=meshes)
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("kwargs, message", [
     ({"size": (161, 120)}, "even"),
     ({"size": (0, 120)}, "positive"),
