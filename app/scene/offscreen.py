@@ -197,7 +197,10 @@ class OffscreenPlotter:
 
 
 class OffscreenStage:
-    """An off-screen plotter holding the skeleton, ready to pose and render frame after frame."""
+    """An off-screen plotter holding the skeleton, ready to pose and render frame after frame.
+
+    Nothing is rendered until asked: the first render (context, shaders, glyphs: about 30 ms) is a
+    still's picture or a clip's first frame, not a warm-up of its own."""
 
     def __init__(self, size: tuple[int, int] = (1280, 800), *, side: str = "right", view: str = "three_quarter",
                  rig=None, meshes=None):
@@ -217,7 +220,6 @@ class OffscreenStage:
         self.tripod = None
         self._info_technique = None
         self.fit_view(view)
-        self.plotter.render()  # the first render: the context, fonts and shaders are made here
 
     def fit_view(self, view: str, bounds=None) -> None:
         apply_view(self.plotter.renderer, view, self.side, bounds or self.scene.bounds())

@@ -302,17 +302,18 @@ def test_a_magnified_clip_says_drawn_and_true_size_on_every_frame(tmp_path, rig,
 # -- one render per frame ---------------------------------------------------------------------------
 
 def test_every_exported_frame_is_rendered_exactly_once(tmp_path, rig, lib, meshes, monkeypatch):
-    """No extra render when a caption changes, the note changes or the target tissues' strain is listed."""
+    """One render per frame, setting up included: none to warm up, none extra when a caption changes,
+    the note changes or the target tissues' strain is listed."""
     from app.scene import offscreen
 
     renders = []
-    real_init = offscreen.OffscreenStage.__init__
+    real_init = offscreen.OffscreenPlotter.__init__
 
     def init(self, *a, **k):
-        real_init(self, *a, **k)  # its own first render (fonts, shaders) is part of setting up
-        self.plotter.ren_win.AddObserver("StartEvent", lambda *_: renders.append(1))
+        real_init(self, *a, **k)
+        self.ren_win.AddObserver("StartEvent", lambda *_: renders.append(1))
 
-    monkeypatch.setattr(offscreen.OffscreenStage, "__init__", init)
+    monkeypatch.setattr(offscreen.OffscreenPlotter, "__init__", init)
     tech = lib.technique("talocrural-traction")
     export_technique(tech, rig, f"{tmp_path}/a/", size=SIZE, fps=2, start=0.0, end=6.0, captions=True, magnify=6,
                      meshes=meshes)
