@@ -324,15 +324,18 @@ class OffscreenStage:
     def _show_info(self, W_true) -> None:
         from app.anatomy.tissues import describe_states
 
-        if self.info_actor is not None:
-            self.plotter.remove_actor(self.info_actor)
-            self.info_actor = None
         tech = self._info_technique
         if tech is None or W_true is None or not tech.targets:
+            if self.info_actor is not None:
+                self.plotter.remove_actor(self.info_actor)
+                self.info_actor = None
             return
-        lines = describe_states(self.tissue_set, tech.targets, W_true)
-        self.info_actor = self.plotter.add_text("Target tissues (true size)\n" + "\n".join(lines), position="upper_left",
-                                                font_size=11, color="white", shadow=True, backing=1.0)
+        text = "Target tissues (true size)\n" + "\n".join(describe_states(self.tissue_set, tech.targets, W_true))
+        if self.info_actor is None:
+            self.info_actor = self.plotter.add_text(text, position="upper_left", font_size=11, color="white",
+                                                    shadow=True, backing=1.0)
+        else:  # a clip's frames: the same text actor, new words (CornerText.set does nothing when they are the same)
+            self.plotter.set_text(self.info_actor, text)
 
     def add_labels(self):
         """Name every bone, with leader lines (laid out again at each render)."""
