@@ -165,10 +165,11 @@ def export_technique(technique, rig, output: str | Path, *, size=(1280, 720), fp
             clip = _ClipStage(technique, rig, tl, size=(w, h), side=side, view=view, meshes=meshes,
                               captions=captions, tissues=tissues, arches=arches, labels=labels)
             writer = _Writer(kind, tmp, plan.fps)
+            values = tl.coordinates_at_times(plan.times_s)  # every frame's pose in one evaluation
             for k, t in enumerate(plan.times_s):
                 if cancel is not None and cancel():
                     raise ExportCancelled("export cancelled; nothing was written")
-                writer.put(clip.draw(float(t)))
+                writer.put(clip.draw(float(t), values[k]))
                 if progress is not None:
                     progress(k + 1, plan.n_frames)
             writer.close()
@@ -212,18 +213,21 @@ class _ClipStage:
             raise
         self.phase_shown = -1
 
-    def draw(self, t: float) -> np.ndarray:
+    def draw(self, t: float, values: np.ndarray | None = None) -> np.ndarray:
         """Pose the stage at technique time ``t`` (s), render once and return the frame
-        (:meth:`~app.scene.offscreen.OffscreenStage.render_flipped`)."""
+        (:meth:`~app.scene.offscreen.OffscreenStage.render_flipped`). ``values``: the true-size
+        coordinates at ``t`` when already evaluated (:meth:`Timeline.coordinates_at_times`)."""
         import textwrap
 
         tl, stage, h = self.tl, self.stage, self.height
-        W = tl.transforms_at(t)
+        if values is None:
+            values = tl.coordinates_at(t)
+        W = tl.drawn_transforms(values)
         stage.scene.set_transforms(W)
         self.overlays.set_transforms(W, tl.frame_at(t))  # contacts: their state on the frame grid
         if self.tissues or self.arches:
-            stage.pose_tissues(W, tl.true_transforms_at(t))
-        stage.set_note(tl.magnification_note(t), font_size=max(10, h // 52))
+            stage.pose_tissues(W, tl.kin.transforms(values))
+        stage.set_note(tl.magnification_note(values=values), font_size=max(10, h // 52))
         if self.captions:
             ph = tl.phase_index_at(t)
             if ph != self.phase_shown:

@@ -191,26 +191,39 @@ class Timeline:
         """True-size coordinate values (deg / mm, rig order) at any time ``time_s`` (s), not only on frames."""
         return self._values_at(np.array([float(time_s)]))[0]
 
+    def coordinates_at_times(self, times_s) -> np.ndarray:
+        """(len(times_s), n_coords) true-size values at many times (s) in one evaluation (a clip's frames):
+        row k equals ``coordinates_at(times_s[k])``."""
+        return self._values_at(np.asarray(times_s, dtype=float).reshape(-1))
+
     def pose_at(self, time_s: float) -> np.ndarray:
         """The drawn values at ``time_s`` (s): accessory translations (mm) times ``magnify``."""
         return self.coordinates_at(time_s) * self._scale
 
     def transforms_at(self, time_s: float) -> np.ndarray:
         """(n_bones, 4, 4) world transforms of the drawn pose at any time ``time_s`` (s)."""
-        return self.kin.transforms(self.pose_at(time_s))
+        return self.drawn_transforms(self.coordinates_at(time_s))
 
     def true_transforms_at(self, time_s: float) -> np.ndarray:
         """(n_bones, 4, 4) world transforms at true size at any time ``time_s`` (s)."""
         return self.kin.transforms(self.coordinates_at(time_s))
 
-    def magnification_note(self, time_s: float | None = None) -> str | None:
+    def drawn_transforms(self, values: np.ndarray) -> np.ndarray:
+        """(n_bones, 4, 4) world transforms of true-size coordinate ``values`` as drawn (accessory
+        translations times ``magnify``)."""
+        return self.kin.transforms(values * self._scale)
+
+    def magnification_note(self, time_s: float | None = None, *, values: np.ndarray | None = None) -> str | None:
         """``"distraction drawn 6x, true 1.5 mm"`` while a magnified coordinate moves, else None.
 
         Pictures (stills, clips) carry it so that nobody takes a magnified glide for its true size.
-        With ``time_s`` (s) the true size is the value at that moment, else the technique's peak.
+        The true size is that of ``values`` (true-size coordinates, e.g. a row of
+        :meth:`coordinates_at_times`), else the value at ``time_s``, else the technique's peak.
         """
         if self.magnify == 1.0:
             return None
+        if values is None and time_s is not None:
+            values = self.coordinates_at(time_s)
         parts = []
         for name in self.animated_coordinates:
             c = self.rig.coordinate(name)
@@ -219,7 +232,7 @@ class Timeline:
             col = self._values[:, c.index]
             if np.ptp(col) < 1e-6:
                 continue  # authored but never moves
-            v = abs(self.coordinates_at(time_s)[c.index]) if time_s is not None else float(np.max(np.abs(col)))
+            v = abs(values[c.index]) if values is not None else float(np.max(np.abs(col)))
             parts.append(f"{c.motion} drawn {self.magnify:g}x, true {v:.1f} mm")
         return "; ".join(dict.fromkeys(parts)) or None
 

@@ -217,6 +217,21 @@ def test_poses_between_frames_are_interpolated_not_rounded(rig, lib):
         assert tl.phases[tl.phase_index_at(t)].name == tl.phases[tl.phase_index(tl.frame_at(t))].name
 
 
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 12), st.lists(st.floats(-1.0, 40.0, allow_nan=False), min_size=1, max_size=20))
+def test_a_clip_evaluated_at_once_gets_each_instant_s_own_pose_and_note(which, times):
+    """An export evaluates all its frames' poses in one call: each row is the pose (and the note) of that
+    instant alone, whatever the other instants, inside or outside the technique, repeats included."""
+    rig = load_rig()
+    tl = Timeline(load_library(rig=rig).techniques[which], rig, magnify=6)
+    rows = tl.coordinates_at_times(times)
+    assert rows.shape == (len(times), len(rig.coordinates))
+    for t, row in zip(times, rows):
+        np.testing.assert_array_equal(row, tl.coordinates_at(t))
+        np.testing.assert_array_equal(tl.drawn_transforms(row), tl.transforms_at(t))
+        assert tl.magnification_note(values=row) == tl.magnification_note(t)
+
+
 def test_the_magnification_note_names_drawn_and_true_size(rig, lib):
     tech = lib.technique("talocrural-traction")
     tl = Timeline(tech, rig, magnify=6)
