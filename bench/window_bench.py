@@ -2,7 +2,9 @@
 
 bare_render_ms: one repaint of the window's 3D view with nothing changed: the widget's paint (one
   VTK render off screen, the read-back and the picture painted) and Qt's flush of the window.
-vtk_render_ms: ``vtkRenderWindow.Render()`` of the same scene alone (no Qt at all), for reference;
+vtk_render_ms: ``vtkRenderWindow.Render()`` of the same scene alone (no Qt at all), for reference,
+  taken right after each playback frame of frame_ms (the same pose, the same machine load: taken
+  apart, a busy moment on a shared machine skewed their ratio by up to 30 %);
   vtk_render_no_marker_ms: the same without the orientation marker (its second renderer).
 frame_ms: what one playback frame costs in the window at full resolution: a timer tick's work
   (timeline pose, actor matrices, overlays; panels follow at 10 Hz while playing) and the paint that
@@ -73,14 +75,21 @@ def main() -> None:
         player.set_frame(f)
         wait_render(c)
 
-    vtk_only, no_marker = [], []
-    for i in range(60):  # interleaved: the orientation marker (a second renderer) on, then off
-        marker_on = i % 3 != 2
-        win.view._marker.SetEnabled(int(marker_on))
+    def vtk_render_ms() -> float:
+        """One render of the scene as it is, VTK alone; the paint it asks the view for (to show it) is
+        let run before the next timing, which it would otherwise load."""
         t = time.perf_counter()
         rw.Render()
-        (vtk_only if marker_on else no_marker).append((time.perf_counter() - t) * 1e3)
+        ms = (time.perf_counter() - t) * 1e3
+        app.processEvents()
+        return ms
+
+    vtk_only, no_marker = [], []
+    for i in range(30):  # without the orientation marker (a second renderer), interleaved with it
+        win.view._marker.SetEnabled(i % 2)
+        (vtk_only if i % 2 else no_marker).append(vtk_render_ms())
     win.view._marker.SetEnabled(1)
+    vtk_only.clear()  # those with the marker are taken beside the playback frames below
     app.processEvents()
     bare = []
 
@@ -111,6 +120,7 @@ def main() -> None:
         frame_times.append((time.perf_counter() - t) * 1e3)
         app.processEvents()  # anything left over would show up as an extra render
         renders.append(win.view.render_count - c)
+        vtk_only.append(vtk_render_ms())  # the same pose, VTK alone, under the same load
     plotter.motion_scale = None  # automatic: what a user gets
     motion_times = []
     for i in range(40):
