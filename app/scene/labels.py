@@ -8,7 +8,11 @@ Layout, in display pixels (origin bottom-left), recomputed before every render:
    clamped to the view; a label that would cover the bone it names moves to the other column;
    (a label never covers a sampled point of its own bone's silhouette when the other column is free);
 3. in each column labels keep the vertical order of their anchors and are pushed apart so that no two
-   overlap (:func:`stack`).
+   overlap (:func:`stack`);
+4. a column keeps clear of the view's panels (the strain legend, captions, notes: *keep-out*
+   rectangles): labels go above or below a panel in the column's way, in their order, each as near
+   its anchor as the room allows (:func:`stack_avoiding`); only when they cannot all fit do they
+   cover it.
 
 :func:`layout` is pure numpy (tests call it); :class:`LabelLayer` draws the result with VTK 2D actors
 (text with a dark backing, one poly-line actor for every leader), in the window and off screen alike.
@@ -82,8 +86,80 @@ def stack(desired_y: np.ndarray, heights: np.ndarray, lo: float, hi: float) -> n
     return y
 
 
-def layout(items: list[LabelItem], view_size: tuple[int, int], silhouette: tuple[float, float, float, float]) -> list[PlacedLabel]:
-    """Place ``items`` in a ``view_size`` (w, h px) view beside ``silhouette`` (x0, y0, x1, y1).
+def free_spans(lo: float, hi: float, blocked) -> list[tuple[float, float]]:
+    """The parts of [lo, hi] outside the ``blocked`` intervals (y0, y1), each kept SPACING_PX clear of them."""
+    spans = [(lo, hi)]
+    for b0, b1 in sorted(blocked):
+        out = []
+        for a0, a1 in spans:
+            if b1 <= a0 or b0 >= a1:
+                out.append((a0, a1))
+                continue
+            if b0 - SPACING_PX > a0:
+                out.append((a0, b0 - SPACING_PX))
+            if b1 + SPACING_PX < a1:
+                out.append((b1 + SPACING_PX, a1))
+        spans = out
+    return spans
+
+
+def stack_avoiding(desired_y: np.ndarray, heights: np.ndarray, lo: float, hi: float, blocked=()) -> np.ndarray:
+    """:func:`stack`, with no label in the ``blocked`` intervals (y0, y1) of [lo, hi].
+
+    The labels, in the order of their wanted heights, are split into runs, one per free span (bottom
+    run in the lowest span); of the splits whose runs fit, the one moving the labels least from where
+    they want to be (summed) wins, by dynamic programming over the spans. When none fits, the labels
+    are stacked as if nothing were blocked (covering a panel rather than losing a name)."""
+    spans = free_spans(lo, hi, blocked)
+    n = len(desired_y)
+    if not blocked or n == 0 or not spans:
+        return stack(desired_y, heights, lo, hi)
+    if len(spans) == 1:
+        a0, a1 = spans[0]
+        if heights.sum() + SPACING_PX * (n - 1) <= a1 - a0:
+            return stack(desired_y, heights, a0, a1)
+        return stack(desired_y, heights, lo, hi)
+    order = np.argsort(desired_y, kind="stable")  # bottom first
+    need = np.concatenate([[0.0], np.cumsum(heights[order] + SPACING_PX)])  # height of the first i, spaced
+
+    def run(i: int, j: int, span) -> tuple[float, np.ndarray | None]:
+        """Cost and bottoms of labels order[i:j] stacked in ``span``; (inf, None) when they do not fit."""
+        if j == i:
+            return 0.0, np.zeros(0)
+        if need[j] - need[i] - SPACING_PX > span[1] - span[0] + 1e-9:
+            return np.inf, None
+        idx = order[i:j]
+        y = stack(desired_y[idx], heights[idx], span[0], span[1])
+        return float(np.abs(y + heights[idx] / 2 - desired_y[idx]).sum()), y
+
+    k = len(spans)
+    best = np.full((k + 1, n + 1), np.inf)  # best[s][i]: the first i labels in the first s spans
+    best[0][0] = 0.0
+    choice = {}
+    for s_ in range(1, k + 1):
+        for j in ([n] if s_ == k else range(n + 1)):  # the last span takes the rest; the first starts at 0
+            for i in ([0] if s_ == 1 else range(j + 1)):
+                if best[s_ - 1][i] == np.inf:
+                    continue
+                cost, y = run(i, j, spans[s_ - 1])
+                if best[s_ - 1][i] + cost < best[s_][j]:
+                    best[s_][j] = best[s_ - 1][i] + cost
+                    choice[(s_, j)] = (i, y)
+    if best[k][n] == np.inf:
+        return stack(desired_y, heights, lo, hi)
+    out = np.zeros(n)
+    j = n
+    for s_ in range(k, 0, -1):
+        i, y = choice[(s_, j)]
+        out[order[i:j]] = y
+        j = i
+    return out
+
+
+def layout(items: list[LabelItem], view_size: tuple[int, int], silhouette: tuple[float, float, float, float],
+           keep_out=()) -> list[PlacedLabel]:
+    """Place ``items`` in a ``view_size`` (w, h px) view beside ``silhouette`` (x0, y0, x1, y1), clear of
+    the ``keep_out`` rectangles (x0, y0, x1, y1: panels drawn over the view) when they fit.
 
     Each item goes to the column on its anchor's side; a label that ends up covering its own bone is
     sent to the other column and the columns are laid out again (a few rounds at most)."""
@@ -93,7 +169,7 @@ def layout(items: list[LabelItem], view_size: tuple[int, int], silhouette: tuple
     side = {it.key: ("left" if it.anchor[0] < mid else "right") for it in items}
     flipped: set[str] = set()
     for _ in range(4):
-        placed = _place(items, side, view_size, silhouette)
+        placed = _place(items, side, view_size, silhouette, keep_out)
         bad = [p.item.key for p in placed if covers(p.rect, p.item.owner_points) and p.item.key not in flipped]
         if not bad:
             return placed
@@ -119,7 +195,7 @@ def _clear_of_own_bone(it: LabelItem, x0: float, x1: float, h: float) -> float:
     return min(options, key=lambda v: abs(v - y))
 
 
-def _place(items, side_of: dict, view_size, silhouette) -> list[PlacedLabel]:
+def _place(items, side_of: dict, view_size, silhouette, keep_out=()) -> list[PlacedLabel]:
     w, h = view_size
     sx0, _, sx1, _ = silhouette
 
@@ -128,18 +204,37 @@ def _place(items, side_of: dict, view_size, silhouette) -> list[PlacedLabel]:
             return max(MARGIN_PX, sx0 - GAP_PX - width)
         return min(w - MARGIN_PX - width, sx1 + GAP_PX)
 
+    def blocked(x0: float, x1: float) -> list[tuple[float, float]]:
+        """The heights a column spanning [x0, x1] must keep clear of: the panels in its way."""
+        return [(r[1], r[3]) for r in keep_out if min(x1, r[2]) - max(x0, r[0]) > 0]
+
     sides: dict[str, list] = {"left": [], "right": []}
     for it in items:
         sides[side_of[it.key]].append(it)
-    # a column that cannot hold its labels gives the lowest ones to the other column
+    def fits(side: str, col) -> bool:
+        """Can the column hold its labels: in the view's height, less the panels in its way (each free
+        span holds a whole number of labels)?"""
+        if not col:
+            return True
+        widest = max(it.size[0] for it in col)
+        tallest = max(it.size[1] for it in col) + SPACING_PX
+        edge = column_x(side, widest)
+        spans = free_spans(MARGIN_PX, h - MARGIN_PX, blocked(edge, edge + widest))
+        return len(col) <= sum(int((b - a + SPACING_PX) // tallest) for a, b in spans)
+
+    def fits_view(col) -> bool:
+        return sum(it.size[1] + SPACING_PX for it in col) <= h - 2 * MARGIN_PX + SPACING_PX
+
+    # a column that cannot hold its labels gives the lowest ones to the other column (while it has room)
     for side, other in (("left", "right"), ("right", "left")):
         col = sides[side]
-        need = sum(it.size[1] + SPACING_PX for it in col)
-        while col and need > h - 2 * MARGIN_PX:
+        while col and not fits(side, col):
             col.sort(key=lambda it: -it.anchor[1])
-            moved = col.pop()
+            moved = col[-1]
+            if not fits(other, sides[other] + [moved]) and fits_view(col):
+                break  # the other column is full too: this one covers a panel rather than the view's edge
+            col.pop()
             sides[other].append(moved)
-            need -= moved.size[1] + SPACING_PX
     placed = []
     for side, col in sides.items():
         if not col:
@@ -147,7 +242,8 @@ def _place(items, side_of: dict, view_size, silhouette) -> list[PlacedLabel]:
         widest = max(it.size[0] for it in col)
         edge = column_x(side, widest)  # one aligned edge per column: leaders meet it in order
         desired = np.array([_clear_of_own_bone(it, edge, edge + widest, h) for it in col])
-        ys = stack(desired, np.array([it.size[1] for it in col]), MARGIN_PX, h - MARGIN_PX)
+        ys = stack_avoiding(desired, np.array([it.size[1] for it in col]), MARGIN_PX, h - MARGIN_PX,
+                            blocked(edge, edge + widest))
         for it, y0 in zip(col, ys):
             x = edge if side == "right" else edge + widest - it.size[0]
             placed.append(PlacedLabel(it, (x, y0, x + it.size[0], y0 + it.size[1])))
@@ -209,7 +305,13 @@ class LabelLayer:
         self._line_actor.GetProperty().SetPointSize(5)
         self._line_actor.VisibilityOff()
         renderer.AddViewProp(self._line_actor)
+        self._keep_out: list = []  # functions returning the rectangles of panels drawn over the view
         self._observer = renderer.AddObserver("StartEvent", lambda *_: self.update())
+
+    def keep_clear_of(self, rects) -> None:
+        """Lay labels out clear of the rectangles (display px: x0, y0, x1, y1) that ``rects()`` returns at
+        each layout (a panel drawn over the view: the strain legend, a caption; none while hidden)."""
+        self._keep_out.append(rects)
 
     # -- what is named ---------------------------------------------------------------------------
     def set_visible(self, on: bool) -> None:
@@ -286,7 +388,8 @@ class LabelLayer:
 
     def compute(self) -> list[PlacedLabel]:
         w, h = self.renderer.GetSize()
-        self.placed = layout(self.items(), (w, h), self.silhouette())
+        keep_out = [r for rects in self._keep_out for r in rects()]
+        self.placed = layout(self.items(), (w, h), self.silhouette(), keep_out)
         return self.placed
 
     def update(self) -> None:

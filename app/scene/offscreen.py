@@ -337,11 +337,27 @@ class OffscreenStage:
         else:  # a clip's frames: the same text actor, new words (CornerText.set does nothing when they are the same)
             self.plotter.set_text(self.info_actor, text)
 
+    def panel_rects(self) -> list[tuple[float, float, float, float]]:
+        """Where the panels over the picture are (display px: x0, y0, x1, y1): the strain legend and the
+        texts in the corners (caption, note, target-tissue list)."""
+        rects = []
+        if self.tissues is not None:
+            legend = self.tissues.legend.display_rect()
+            if legend is not None:
+                rects.append(legend)
+        for actor in (self.caption_actor, self.note_actor, self.info_actor):
+            if actor is not None and actor.GetVisibility():
+                box = [0.0] * 4
+                actor.GetBoundingBox(self.plotter.renderer, box)  # x0, x1, y0, y1
+                rects.append((box[0], box[2], box[1], box[3]))
+        return rects
+
     def add_labels(self):
         """Name every bone, with leader lines (laid out again at each render)."""
         from app.scene.labels import LabelLayer
 
         layer = LabelLayer(self.plotter.renderer, self.scene)
+        layer.keep_clear_of(self.panel_rects)
         layer.set_targets(bones=[b.name for b in self.rig.bones])
         layer.set_visible(True)
         self.labels = layer

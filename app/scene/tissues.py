@@ -142,6 +142,7 @@ class StrainLegend:
         self.actor.SetTexture(self.texture)
         self.actor.PickableOff()
         self._height = None
+        self._rect = (0.0, 0.0, 0.0, 0.0)
         self._observer = renderer.AddObserver("StartEvent", lambda *_: self._fit())
         renderer.AddViewProp(self.actor)
         self._fit()
@@ -163,6 +164,7 @@ class StrainLegend:
         # the quad in display pixels: right edge 12 px in from the view's, centred in height
         x1 = (width or 1280) - int(12 * scale)
         x0, y0 = x1 - w, (height - h) // 2
+        self._rect = (float(x0), float(y0), float(x1), float(y0 + h))
         pts = self.quad.GetPoints()
         for i, (x, y) in enumerate(((x0, y0), (x1, y0), (x1, y0 + h), (x0, y0 + h))):
             pts.SetPoint(i, x, y, 0.0)
@@ -174,6 +176,13 @@ class StrainLegend:
 
     def GetVisibility(self) -> bool:  # noqa: N802
         return bool(self.actor.GetVisibility())
+
+    def display_rect(self) -> tuple[float, float, float, float] | None:
+        """Where the legend is drawn (display px: x0, y0, x1, y1), None while hidden (labels keep clear of it)."""
+        if not self.actor.GetVisibility():
+            return None
+        self._fit()  # the view's size may have changed since the last render
+        return self._rect
 
     def remove(self) -> None:
         self.renderer.RemoveObserver(self._observer)

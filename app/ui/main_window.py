@@ -101,6 +101,11 @@ class MainWindow(QMainWindow):
             self._tissue_layer = TissueLayer(self)
         return self._tissue_layer
 
+    @property
+    def built_tissue_layer(self):
+        """The tissue layer if it has been made, else None (never makes it)."""
+        return self._tissue_layer
+
     # -- construction ---------------------------------------------------------------------------------
     def _build_menus(self) -> None:
         self.menus = {name: self.menuBar().addMenu(f"&{name}") for name in MENUS}

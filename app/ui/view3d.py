@@ -144,6 +144,15 @@ class SkeletonView(QWidget):
         widget.InteractiveOff()
         self._marker = widget
 
+    def panel_rects(self) -> list[tuple[float, float, float, float]]:
+        """Where the view draws over the picture (display px: x0, y0, x1, y1): the orientation marker's
+        corner. Labels keep clear of it."""
+        if not self._marker.GetEnabled():
+            return []
+        w, h = self.plotter.ren_win.GetSize()
+        x0, y0, x1, y1 = self._marker.GetViewport()
+        return [(x0 * w, y0 * h, x1 * w, y1 * h)]
+
     def _orientation_labels(self, side: str) -> None:
         self._axes_actor.SetXAxisLabelText("Anterior")
         self._axes_actor.SetYAxisLabelText("Superior")

@@ -91,10 +91,18 @@ class Visibility(QObject):
             self.landmarks = None
             window.statusBar().showMessage(str(exc), 10000)
         self.labels = LabelLayer(window.view.plotter.renderer, self.scene)
+        self.labels.keep_clear_of(self._panel_rects)
         self.panel = BonesPanel(window.rig, self.player)
         self.player.changed.connect(self._on_state)
         window.view.context_menu_requested.connect(self._context_menu)
         window.view.view_set.connect(lambda _v: self._make_room())
+
+    def _panel_rects(self) -> list[tuple[float, float, float, float]]:
+        """What the labels keep clear of: the orientation marker and, with tissues shown, their legend."""
+        rects = self.window.view.panel_rects()
+        tissues = getattr(self.window.built_tissue_layer, "scene", None)  # None until tissues are first shown
+        legend = tissues.legend.display_rect() if tissues is not None else None
+        return rects + ([legend] if legend is not None else [])
 
     # -- commands -----------------------------------------------------------------------------------
     def _selected(self) -> str | None:

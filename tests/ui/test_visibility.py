@@ -118,6 +118,23 @@ def test_leader_lines_start_on_the_side_of_the_bone_facing_the_camera(make_windo
         assert depth[anchor] <= np.median(depth), bone  # on the near half of the bone
 
 
+def test_labels_keep_off_the_orientation_marker_and_the_strain_legend(make_window, rig):
+    from app.anatomy.tissues import GROUPS
+    from app.scene.labels import overlaps
+
+    win = make_window()
+    win.player.set_display(labels=True, tissue_groups=frozenset(GROUPS))
+    for view in ("three_quarter", "lateral", "dorsal"):
+        win.view.set_view(view)
+        placed = label_rects(win)
+        panels = win.visibility._panel_rects()
+        legend = win.built_tissue_layer.scene.legend
+        assert legend.GetVisibility() and legend.display_rect() in panels and len(panels) == 2
+        assert len(placed) == len(rig.bones)
+        for p in placed:
+            assert not any(overlaps(p.rect, r) for r in panels), (view, p.item.key)
+
+
 def test_an_isolated_bone_shows_its_landmark_names(make_window):
     win = make_window()
     marks = win.visibility.landmarks.of_bone("talus")
