@@ -153,7 +153,7 @@ class StrainLegend:
         if (width, height) == self._height:
             return
         self._height = (width, height)
-        scale = float(np.clip(height / 800.0, 0.55, 1.6))
+        scale = float(np.clip(min(height / 800.0, (width or 1280) / 1100.0), 0.65, 1.6))  # narrow views: narrower
         rgb = legend_image(self.default_taut, scale)[::-1]  # VTK images start at the bottom row
         from vtk.util.numpy_support import numpy_to_vtk
 

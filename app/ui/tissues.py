@@ -197,7 +197,10 @@ class TissueLayer(QObject):
     def _on_changed(self, name: str) -> None:
         d = self.player.display
         if name == "tissue_groups":
+            legend_was = self.scene.legend.GetVisibility()
             self.scene.set_groups(d.tissue_groups)
+            if self.scene.legend.GetVisibility() != legend_was:
+                self.window.visibility.legend_shown_changed()  # the foot is framed clear of it
             self._mirror_toggles()
             self._retint()
             self.update(self.presenter.pose, self._W_true)

@@ -97,12 +97,20 @@ class Visibility(QObject):
         window.view.context_menu_requested.connect(self._context_menu)
         window.view.view_set.connect(lambda _v: self._make_room())
 
+    def _legend_rect(self):
+        """Where the strain legend is drawn (display px), None while it is hidden or tissues were never shown."""
+        tissues = getattr(self.window.built_tissue_layer, "scene", None)  # None until tissues are first shown
+        return tissues.legend.display_rect() if tissues is not None else None
+
     def _panel_rects(self) -> list[tuple[float, float, float, float]]:
         """What the labels keep clear of: the orientation marker and, with tissues shown, their legend."""
-        rects = self.window.view.panel_rects()
-        tissues = getattr(self.window.built_tissue_layer, "scene", None)  # None until tissues are first shown
-        legend = tissues.legend.display_rect() if tissues is not None else None
-        return rects + ([legend] if legend is not None else [])
+        legend = self._legend_rect()
+        return self.window.view.panel_rects() + ([legend] if legend is not None else [])
+
+    def legend_shown_changed(self) -> None:
+        """The strain legend appeared or went: frame the current preset again, the foot clear of it."""
+        self.window.view.set_fit_scale(1.0)
+        self.window.view.reset_view()
 
     # -- commands -----------------------------------------------------------------------------------
     def _selected(self) -> str | None:
@@ -154,28 +162,45 @@ class Visibility(QObject):
         self.window.view.request_render()
 
     def _make_room(self) -> None:
-        """With labels on, a preset frames the foot small enough for a label column on each side."""
-        if not self.player.display.labels:
+        """With labels on, a preset frames the foot small enough for a label column on each side; with
+        the strain legend shown (at the right edge), the foot ends left of it."""
+        from app.scene.labels import GAP_PX, MARGIN_PX
+
+        labels = self.player.display.labels
+        legend = self._legend_rect()
+        if not labels and legend is None:
             return
         view = self.window.view
-        cam = view.plotter.renderer.GetActiveCamera()
+        renderer = view.plotter.renderer
+        cam = renderer.GetActiveCamera()
         cam.Zoom(1.0 / view.fit_scale)  # back to the plain preset, then as much smaller as needed
         self._centre_silhouette(cam)  # a foot framed off centre would leave one label column no room
-        k = self.labels.room_zoom()
+        k = self.labels.room_zoom() if labels else 1.0
+        if legend is not None:
+            w, _h = renderer.GetSize()
+            a, _, b, _ = self.labels.silhouette()
+            if labels:  # centred: its right half must end before the legend
+                right = legend[0] - GAP_PX - w / 2
+                k = min(k, right / max(b - w / 2, 1.0))
+            else:  # beside it: the whole foot between the left edge and the legend
+                k = min(k, (legend[0] - GAP_PX - MARGIN_PX) / max(b - a, 1.0))
+            k = max(0.2, k)
         cam.Zoom(k)
         view.fit_scale = k
-        view.plotter.renderer.ResetCameraClippingRange()
+        if legend is not None and not labels:
+            self._centre_silhouette(cam, centre_x=(MARGIN_PX + legend[0] - GAP_PX) / 2)
+        renderer.ResetCameraClippingRange()
         view.request_render()
 
-    def _centre_silhouette(self, cam) -> None:
-        """Pan the camera sideways so the visible bones sit in the middle of the view (px -> world at the
-        focal distance; the view direction and the zoom stay as they are)."""
+    def _centre_silhouette(self, cam, centre_x: float | None = None) -> None:
+        """Pan the camera sideways so the visible bones sit in the middle of the view, or around
+        ``centre_x`` (px) (px -> world at the focal distance; the view direction and the zoom stay)."""
         import numpy as np
 
         renderer = self.window.view.plotter.renderer
         w, h = renderer.GetSize()
         a, _, b, _ = self.labels.silhouette()
-        dx_px = (a + b) / 2 - w / 2
+        dx_px = (a + b) / 2 - (w / 2 if centre_x is None else centre_x)
         if w <= 0 or h <= 0 or abs(dx_px) < 1.0:
             return
         fp, pos = np.array(cam.GetFocalPoint()), np.array(cam.GetPosition())

@@ -148,3 +148,28 @@ def test_a_broken_tissues_file_leaves_the_window_working(make_window, monkeypatc
     assert "unavailable" in w.statusBar().currentMessage()
     assert w.open_technique("talocrural-traction")  # techniques still play
     w.player.set_frame(10)
+
+
+def test_the_strain_legend_never_covers_the_foot(win, qtbot):
+    """Shown tissues bring the legend to the right edge of the view: each preset then frames the foot
+    between the left edge and the legend; hiding them frames it as before."""
+    from app.scene.camera import VIEWS
+
+    def rendered():
+        count = win.view.render_count
+        win.view.request_render()
+        qtbot.waitUntil(lambda: win.view.render_count > count, timeout=3000)
+
+    win.resize(1100, 760)  # a narrow view, where the legend takes a quarter of the width
+    qtbot.wait(50)
+    win.actions["tissues_ankle"].trigger()
+    legend = win.tissue_layer.scene.legend
+    assert legend.GetVisibility()
+    for view in VIEWS:
+        win.view.set_view(view)
+        rendered()
+        x0 = legend.display_rect()[0]
+        a, _, b, _ = win.visibility.labels.silhouette()
+        assert a >= 0 and b <= x0, (view, a, b, x0)
+    win.actions["tissues_ankle"].trigger()  # off: the legend goes, the plain preset again
+    assert not legend.GetVisibility() and win.view.fit_scale == 1.0
