@@ -508,10 +508,14 @@ def parse_groups(text: str) -> tuple[str, ...]:
 
 
 def describe_states(tissue_set: TissueSet, names, W_true: np.ndarray) -> list[str]:
-    """One line per named tissue: label, length now / neutral length (mm) and strain (%), true size."""
+    """One line per named tissue: label, length now / neutral length (mm) and strain (%), true size.
+
+    A tissue of several lines (a capsule's parts, the fascia's slips) is described by its most strained
+    line, which is named: which line that is changes as the joint moves, and with it the neutral length."""
     states = tissue_set.states(W_true)
     out = []
     for name in names:
         t, s = tissue_set.get(name), states[name]
-        out.append(f"{t.label}: {s.length_mm:.1f} mm (neutral {s.neutral_length_mm:.1f}), {s.strain_pct:+.1f} %")
+        line = f" [{s.line}]" if len(t.line_indices) > 1 else ""
+        out.append(f"{t.label}{line}: {s.length_mm:.1f} mm (neutral {s.neutral_length_mm:.1f}), {s.strain_pct:+.1f} %")
     return out

@@ -65,7 +65,10 @@ class TargetList(QTableWidget):
             cell = self.item(row, 1)
             cell.setText(f"{s.strain_pct:+.1f} %")
             cell.setForeground(_qcolor(s.strain, t.taut_strain, default_taut))
-            self.item(row, 2).setText(f"{s.length_mm:.1f} ({s.neutral_length_mm:.1f}) mm")
+            length = self.item(row, 2)
+            length.setText(f"{s.length_mm:.1f} ({s.neutral_length_mm:.1f}) mm")
+            if len(t.line_indices) > 1:  # the most strained line's: name it, its neutral length is its own
+                length.setToolTip(f"{t.label}: its most strained line now, {s.line}")
 
     def strain_text(self, row: int) -> str:
         return self.item(row, 1).text()

@@ -249,3 +249,27 @@ def test_a_hostile_tissues_file_is_refused_like_the_other_data_files(tmp_path, r
     nan.write_text('{"format": "talus-tissues", "version": 1, "groups": NaN}')
     with pytest.raises(TissueError, match=r"nan\.json: groups: NaN"):
         load_tissues(nan, rig=rig)
+
+
+def test_a_described_tissue_of_several_lines_names_the_line_its_numbers_belong_to(rig, lib):
+    """The numbers shown for a capsule are those of its most strained part, which changes as the ankle moves:
+    the part is named, so a neutral length of 30.3 mm at rest and 32.6 mm later never read as a contradiction."""
+    import re
+
+    from app.anatomy.tissues import describe_states, load_tissues
+    from app.techniques.timeline import Timeline
+
+    ts = load_tissues(rig=rig)
+    tl = Timeline(lib.technique("talocrural-traction"), rig)
+    names = ["talocrural_capsule_anterior", "atfl"]
+    seen = set()
+    for frame in range(0, tl.n_frames, 15):
+        capsule, atfl = describe_states(ts, names, tl.true_transforms(frame))
+        m = re.fullmatch(r"Talocrural capsule, anterior \[(.+)\]: ([\d.]+) mm \(neutral ([\d.]+)\), [+-][\d.]+ %", capsule)
+        assert m, capsule
+        k = ts.line_names.index(m.group(1))
+        assert ts.line_tissue[k] == ts.get("talocrural_capsule_anterior").index
+        assert float(m.group(3)) == pytest.approx(ts.neutral_length_mm[k], abs=0.05)
+        seen.add(m.group(1))
+        assert "[" not in atfl  # one line: nothing to name
+    assert len(seen) > 1  # the most strained part does change over the technique
