@@ -52,11 +52,13 @@ def _ray_sites() -> list[Site]:
                  (-2.0, -8.0, 0.0), f"{MORPH} §6, §8.2 (plantar head nodes)", "min_y", 8.0),
             Site(mt, "base_dorsal", f"Base of metatarsal {i} (dorsal)", "palpable", f"joint:tarsometatarsal_{i}",
                  (5.0, 8.0, 0.0), f"{MORPH} §6", "max_y", 8.0),
+            # the shafts' nearest points above and below the middle of the ray: a highest or lowest point
+            # of a declined shaft lies towards its head, on a slope facing the neighbouring ray
             Site(mt, "shaft_dorsal", f"Shaft of metatarsal {i} (dorsal)", "palpable", f"ray:{i}",
-                 (0.0, 8.0, 0.0), f"{MORPH} §6", "max_y", 6.0),
+                 (0.0, 8.0, 0.0), f"{MORPH} §6", "nearest"),
             Site(mt, "shaft_plantar", f"Shaft of metatarsal {i} (plantar, under the sole)", "palpable", f"ray:{i}",
                  (0.0, -8.0, 0.0), f"{MORPH} §6 (shafts felt through the sole, between the heads and the bases)",
-                 "min_y", 6.0),
+                 "nearest"),
         ]
         pp = f"proximal_phalanx_{i}"
         out.append(Site(pp, "base_dorsal", f"Base of the proximal phalanx, toe {i}", "palpable",
@@ -113,8 +115,10 @@ SITES: tuple[Site, ...] = (
          f"{MORPH} §2, §8.1 (talar head, TN centre)", "nearest"),
     Site("talus", "neck_medial", "Neck of the talus (medial)", "palpable", "joint:talonavicular", (-10.0, 7.0, -6.0),
          f"{MORPH} §2 (neck: rough above and medially)", "min_z", 8.0),
-    Site("talus", "neck_dorsal", "Neck of the talus (dorsal)", "palpable", "joint:talonavicular", (-1.5, 16.5, 7.0),
-         f"{MORPH} §2", "max_y", 4.0),
+    # on the neck's upper surface in front of the trochlea's anterior edge (the highest point near the
+    # joint was on that edge's forward-facing slope: fingers drawn there pointed at the navicular)
+    Site("talus", "neck_dorsal", "Neck of the talus (dorsal)", "palpable", "joint:talonavicular", (2.5, 15.5, 7.0),
+         f"{MORPH} §2", "nearest"),
     Site("talus", "trochlea", "Trochlea (dome) of the talus", "articular", "joint:talocrural", (0.0, 16.0, 0.0),
          f"{MORPH} §2", "max_y", 8.0),
     Site("talus", "lateral_process", "Lateral process of the talus", "palpable", "joint:talocrural", (-3.0, -15.0, 18.0),

@@ -28,6 +28,17 @@ def test_tripod_points_are_the_lowest_of_their_region(marks):
         assert m.normal[1] < -0.5, f"{m.bone} tripod point does not face the ground"
 
 
+def test_a_landmark_named_dorsal_or_plantar_faces_that_way(marks):
+    """A hand drawn on a dorsal landmark presses from above: its surface must face up (a 'dorsal' talar
+    neck on the trochlea's forward slope once sent the traction's fingers onto the navicular)."""
+    for site in SITES:
+        m = marks.get(site.bone, site.name)
+        if site.name.endswith("_dorsal"):
+            assert m.normal[1] > 0.5, f"{site.bone}.{site.name} faces {np.round(m.normal, 2)}, not up"
+        if site.name.endswith("_plantar"):
+            assert m.normal[1] < -0.5, f"{site.bone}.{site.name} faces {np.round(m.normal, 2)}, not down"
+
+
 def test_world_position_follows_the_bone(marks):
     W = np.eye(4)
     W[:3, 3] = [1.0, 2.0, 3.0]

@@ -181,3 +181,39 @@ def test_no_arrow_is_hidden_inside_its_bone(plotter, rig, lib, meshes):
         finally:
             ov.remove()
     assert not inside, inside
+
+
+def test_every_push_or_pull_arrow_ends_at_its_own_contact(plotter, rig, lib, meshes):
+    """At neutral, each straight arrow pressing into or pulling away from its bone (either sense) ends at
+    its contact's marker and points at that bone: the first bone its line meets beyond its end is the
+    contact's (a hand drawn pressing on a neighbouring bone teaches the wrong hold). Arrows along the
+    surface run beside their marker (toe traction) and are left out."""
+    from app.scene.overlays import MARKER_RADIUS_MM
+
+    bones = {name: pv.wrap(m) for name, m in meshes.items()}
+    wrong = []
+    for t in lib.techniques:
+        ov = TechniqueOverlays(plotter, rig, t, meshes=meshes)
+        try:
+            for c, actors in zip(t.contacts, ov.contacts):
+                if c.about or abs(float(np.dot(c.direction, c.normal))) <= 0.3:  # curved, or along the surface
+                    continue
+                p = np.asarray(c.point_mm, float)
+                for sense, actor in actors.arrows.items():
+                    pts = np.asarray(pv.wrap(actor.GetMapper().GetInput()).points)
+                    d = np.linalg.norm(pts - p, axis=1)
+                    end = pts[np.argmin(d)]
+                    d_s = np.asarray(c.direction, float) * sense
+                    ray = d_s if d_s @ np.asarray(c.normal) < 0 else -d_s  # a push goes on, a pull comes from the bone
+                    hits = {}
+                    for b, m in bones.items():
+                        pt, _ = m.ray_trace(end, end + ray * 60.0, first_point=True)
+                        if len(pt):
+                            hits[b] = float(np.linalg.norm(np.asarray(pt) - end))
+                    first = min(hits, key=hits.get) if hits else None
+                    if first != c.bone or d.min() > 3 * MARKER_RADIUS_MM:
+                        wrong.append(f"{t.id} {c.bone}.{c.landmark} ({sense:+d}): its end is {d.min():.1f} mm "
+                                     f"from the contact and points at {first}")
+        finally:
+            ov.remove()
+    assert not wrong, wrong
