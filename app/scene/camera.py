@@ -36,6 +36,12 @@ VIEW_ZOOM = {"lateral": 1.5, "medial": 1.5, "dorsal": 1.22, "plantar": 1.22, "an
              "posterior": 1.15, "three_quarter": 1.25}
 
 
+#: the camera's view angle before a preset's zoom (VTK's default, which ResetCamera restores)
+VIEW_ANGLE_DEG = 30.0
+
+#: the space left on each side of the picture around a preset's bones (fraction of their extent)
+PRESET_MARGIN = 0.05
+
 #: the least extent (mm) a technique's picture shows, so that a toe alone keeps some of the foot around it
 MIN_REGION_MM = 60.0
 
@@ -146,7 +152,8 @@ def fit_points(renderer, view: str, side: str, points: np.ndarray, *, margin: fl
     up = up - d * (up @ d)
     up /= np.linalg.norm(up)
     right = np.cross(-d, up)
-    lo, hi = _extent(points, np.stack([right, up, d], axis=1))
+    axes = np.stack([right, up, d], axis=1)
+    lo, hi = _extent(points, axes)
     (xmin, ymin, zmin), (xmax, ymax, zmax) = lo, hi
     cx, cy, cz = (xmin + xmax) / 2, (ymin + ymax) / 2, (zmin + zmax) / 2
     half_w = max((xmax - xmin) / 2, min_extent_mm / 2) * (1 + 2 * margin)
@@ -156,8 +163,17 @@ def fit_points(renderer, view: str, side: str, points: np.ndarray, *, margin: fl
     cam = renderer.GetActiveCamera()
     cam.SetParallelProjection(False)
     tan_half = np.tan(np.radians(cam.GetViewAngle()) / 2)
-    # distance from the nearest points' plane, so that the points closest to the camera fit too
-    distance = max(half_h, half_w / aspect) / tan_half + (zmax - cz)
+    # The nearest camera distance (from the focal plane through the centre) at which every point is in
+    # the picture, point by point: one at height z towards the camera is seen from distance - z, so it
+    # needs distance >= z + its offset / tan. (The nearest plane with the widest extent, the simple
+    # bound, left a dorsal view a fifth smaller than it can be: the tibia's cut end is near, the toes far.)
+    proj = axes.T @ np.asarray(points, float).T  # (3, n): right, up, towards the camera
+    scale = 1 + 2 * margin
+    need = (proj[2] - cz) + np.maximum(np.abs(proj[0] - cx) * scale / (tan_half * aspect),
+                                       np.abs(proj[1] - cy) * scale / tan_half)
+    flat = max(half_h, half_w / aspect) / tan_half  # the distance the points would need were they flat
+    # and the nearest point at least half that from the camera: no near end drawn huge, none behind it
+    distance = max(float(need.max()), flat, (zmax - cz) + flat / 2)
     focal = right * cx + up * cy + d * cz
     cam.SetFocalPoint(*focal)
     cam.SetPosition(*(focal + d * distance))
@@ -202,10 +218,19 @@ def view_vectors(view: str, side: str = "right") -> tuple[np.ndarray, np.ndarray
     return d / np.linalg.norm(d), u
 
 
-def apply_view(renderer, view: str, side: str, bounds, *, zoom: float = 1.0) -> None:
+def apply_view(renderer, view: str, side: str, bounds, *, zoom: float = 1.0, points=None) -> None:
     """Point the renderer's camera at ``bounds`` from ``view`` and fit it (no render).
 
-    ``zoom`` multiplies the preset's own framing (:data:`VIEW_ZOOM`)."""
+    With ``points`` (mm: the bones' extreme points where they are drawn) the points fill the picture
+    whatever its shape (:func:`fit_points`, :data:`PRESET_MARGIN` on each side); without, the bounds'
+    bounding sphere is fitted and the preset's own framing (:data:`VIEW_ZOOM`, tuned for a 16:10
+    picture) applied. ``zoom`` multiplies either."""
+    if points is not None:
+        renderer.GetActiveCamera().SetViewAngle(VIEW_ANGLE_DEG)  # as ResetCamera does: zooms never pile up
+        fit_points(renderer, view, side, np.asarray(points, float), margin=PRESET_MARGIN)
+        renderer.GetActiveCamera().Zoom(zoom)
+        renderer.ResetCameraClippingRange()
+        return
     d, up = view_vectors(view, side)
     b = np.asarray(bounds, float)
     centre = np.array([(b[0] + b[1]) / 2, (b[2] + b[3]) / 2, (b[4] + b[5]) / 2])

@@ -358,16 +358,12 @@ class LabelLayer:
         return out
 
     def silhouette(self) -> tuple[float, float, float, float]:
-        project = projector(self.renderer)
-        corners = []
-        for name, actor in self.scene.actors.items():
-            if not actor.GetVisibility():
-                continue
-            b = actor.GetBounds()
-            corners += [(x, y, z) for x in b[:2] for y in b[2:4] for z in b[4:]]
-        if not corners:
+        """The box (display px: x0, y0, x1, y1) round the bones drawn, from their extreme points where
+        they are drawn (a box round their bounding boxes' corners overshoots, most in oblique views)."""
+        pts = self.scene.shown_points()
+        if not len(pts):
             return (0.0, 0.0, 0.0, 0.0)
-        xy, _ = project(np.array(corners))
+        xy, _ = projector(self.renderer)(pts)
         return (xy[:, 0].min(), xy[:, 1].min(), xy[:, 0].max(), xy[:, 1].max())
 
     def room_zoom(self) -> float:

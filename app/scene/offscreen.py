@@ -222,7 +222,11 @@ class OffscreenStage:
         self.fit_view(view)
 
     def fit_view(self, view: str, bounds=None) -> None:
-        apply_view(self.plotter.renderer, view, self.side, bounds or self.scene.bounds())
+        """Frame the bones drawn from ``view`` (or ``bounds``, mm, from the preset's own framing)."""
+        if bounds is not None:
+            apply_view(self.plotter.renderer, view, self.side, bounds)
+        else:
+            apply_view(self.plotter.renderer, view, self.side, self.scene.bounds(), points=self.scene.shown_points())
 
     def fit_bones(self, bones, *, timeline=None, min_extent_mm: float = 0.0) -> None:
         """Close in on ``bones`` from the current view: at every pose ``timeline`` draws (its extreme

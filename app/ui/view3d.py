@@ -78,7 +78,8 @@ class SkeletonView(QWidget):
         if view not in VIEWS:
             raise ValueError(view)
         self.view = view
-        apply_view(self.plotter.renderer, view, self.scene.side, self.scene.bounds(), zoom=self.fit_scale)
+        apply_view(self.plotter.renderer, view, self.scene.side, self.scene.bounds(), zoom=self.fit_scale,
+                   points=self.scene.shown_points())
         self.request_render()
         self.view_set.emit(view)
 

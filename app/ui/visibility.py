@@ -186,9 +186,16 @@ class Visibility(QObject):
                 k = min(k, (legend[0] - GAP_PX - MARGIN_PX) / max(b - a, 1.0))
             k = max(0.2, k)
         cam.Zoom(k)
-        view.fit_scale = k
         if legend is not None and not labels:
-            self._centre_silhouette(cam, centre_x=(MARGIN_PX + legend[0] - GAP_PX) / 2)
+            left, right = MARGIN_PX, legend[0] - GAP_PX
+            for _ in range(3):  # a perspective zoom scales the picture only nearly by its factor: correct
+                self._centre_silhouette(cam, centre_x=(left + right) / 2)
+                a, _, b, _ = self.labels.silhouette()
+                if b - a <= right - left + 0.5:
+                    break
+                cam.Zoom((right - left) / (b - a))
+                k *= (right - left) / (b - a)
+        view.fit_scale = k
         renderer.ResetCameraClippingRange()
         view.request_render()
 
