@@ -84,3 +84,24 @@ def test_a_magnified_still_says_drawn_and_true_size(tmp_path, rig, lib, monkeypa
     corner = np.abs(with_note - without)[: 320 // 8, 480 // 2:].sum(axis=2)
     assert (corner > 60).sum() > 200  # the words are drawn in the upper right corner
     assert (np.abs(with_note - without).sum(axis=2)[320 // 8:] > 0).sum() == 0  # and nothing else changes
+
+
+@pytest.mark.parametrize("size", [(640, 400), (400, 480)])
+def test_every_preset_shows_the_whole_foot_and_fills_the_picture(rig, meshes, size):
+    """A preset keeps every bone inside the picture whatever its shape (a wide still, a narrow window)
+    and fills it: the bones span at least 75 % of the width or of the height."""
+    from app.scene.camera import VIEWS
+    from app.scene.offscreen import OffscreenStage
+
+    stage = OffscreenStage(size, rig=rig, meshes=meshes)
+    try:
+        for view in VIEWS:
+            stage.fit_view(view)
+            xy = project(stage.plotter.renderer, stage.scene.shown_points())
+            w, h = size
+            assert xy[:, 0].min() >= 0 and xy[:, 0].max() <= w, (view, xy[:, 0].min(), xy[:, 0].max())
+            assert xy[:, 1].min() >= 0 and xy[:, 1].max() <= h, (view, xy[:, 1].min(), xy[:, 1].max())
+            span = max(np.ptp(xy[:, 0]) / w, np.ptp(xy[:, 1]) / h)
+            assert span >= 0.75, (view, span)
+    finally:
+        stage.close()
