@@ -454,7 +454,7 @@ class CoordinateReadout(QWidget):
         self.plot.setMouseEnabled(False, False)
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setLabel("bottom", "time", units="s")
-        self.plot.addLegend(offset=(6, 4), labelTextSize="8pt")
+        # no legend in the plot: it covered the curves, and the table beside it names each curve in its colour
         self.playhead = pg.InfiniteLine(angle=90, pen=pg.mkPen("#f3a35c", width=2))
         self.plot.addItem(self.playhead)
         self._layout.replaceWidget(self._placeholder, self.plot)
@@ -466,7 +466,10 @@ class CoordinateReadout(QWidget):
             self.playhead.setValue(self._playhead_x)
         return self.plot
 
-    COLOURS = ["#f3a35c", "#8cc3ff", "#a3e48c", "#f07aa0", "#d7b4ff", "#ffe27a", "#7ae0d8", "#ffb38c"]
+    #: one colour per curve, told apart on the dark plot: the most coordinates a bundled technique moves
+    #: (14) never share one
+    COLOURS = ["#f3a35c", "#8cc3ff", "#a3e48c", "#f07aa0", "#d7b4ff", "#ffe27a", "#7ae0d8", "#ff6b5e",
+               "#c8ccd4", "#5b8cff", "#c9f26b", "#e58ee8", "#f7f7f7", "#b8895a"]
 
     def _draw_curves(self) -> None:
         if self.plot is None or self._series is None:

@@ -193,3 +193,18 @@ def test_switching_technique_beyond_the_new_ones_length_does_not_raise(qtbot, ma
     win.open_technique("metatarsal-scissoring", frame=10_000)  # e.g. a restored frame: clamped
     assert win.player.frame == win.player.last_frame
     assert_shows_engine_pose(win)
+
+
+def test_each_curve_of_the_joint_plot_has_its_own_colour_named_beside_it(make_window):
+    """The plot carries no legend over its curves: the table beside it names each curve in the curve's
+    colour, and no two curves of a technique share a colour (the rounding and scissoring move 10-14)."""
+    win = make_window()
+    plot = win.readout.ensure_plot()
+    for tech in win.techniques:
+        win.open_technique(tech.id)
+        names = win.player.timeline.animated_coordinates
+        pens = [curve.opts["pen"].color().name() for curve in win.readout._curves]
+        assert len(pens) == len(names) and len(set(pens)) == len(pens), tech.id
+        table = [win.readout.table.item(row, 0) for row in range(win.readout.table.rowCount())]
+        assert [(i.text(), i.foreground().color().name()) for i in table] == list(zip(names, pens)), tech.id
+    assert plot.plotItem.legend is None
