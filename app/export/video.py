@@ -198,7 +198,10 @@ class _ClipStage:
         stage = self.stage = OffscreenStage(size, side=side, view=view, rig=rig, meshes=meshes)
         try:
             stage.scene.set_roles(technique.worked_bones, technique.stabilised_bones)
-            frame_technique(stage.plotter.renderer, stage.scene, technique, side=side, view=view, timeline=timeline)
+            # the captions' band at the bottom is kept clear: the technique's bones are framed above it
+            bottom = max(map(self._caption_height, range(len(timeline.phases)))) + 6 if captions else 0.0
+            frame_technique(stage.plotter.renderer, stage.scene, technique, side=side, view=view, timeline=timeline,
+                            bottom_px=bottom)
             stage.use_level_of_detail()  # bones whose triangles are tiny at this size and framing: fewer of them
             self.overlays = TechniqueOverlays(stage.plotter, rig, technique, side=side, timeline=timeline,
                                               meshes=stage.scene.meshes)
@@ -217,8 +220,6 @@ class _ClipStage:
         """Pose the stage at technique time ``t`` (s), render once and return the frame
         (:meth:`~app.scene.offscreen.OffscreenStage.render_flipped`). ``values``: the true-size
         coordinates at ``t`` when already evaluated (:meth:`Timeline.coordinates_at_times`)."""
-        import textwrap
-
         tl, stage, h = self.tl, self.stage, self.height
         if values is None:
             values = tl.coordinates_at(t)
@@ -231,13 +232,26 @@ class _ClipStage:
         if self.captions:
             ph = tl.phase_index_at(t)
             if ph != self.phase_shown:
-                span = tl.phases[ph]
-                width = max(30, self.width // max(8, h // 40))
-                cue = "\n".join(textwrap.wrap(span.cue, width))
-                stage.set_caption(f"{self.technique.name} - {span.index + 1}. {span.name}\n{cue}",
-                                  font_size=max(10, h // 52), position="lower_left")
+                stage.set_caption(self._caption(ph), font_size=self._caption_font_size, position="lower_left")
                 self.phase_shown = ph
         return stage.render_flipped()
+
+    @property
+    def _caption_font_size(self) -> int:
+        return max(10, self.height // 52)
+
+    def _caption(self, phase: int) -> str:
+        """The caption of a phase: the technique, the phase's number and name, its cue wrapped to the width."""
+        import textwrap
+
+        span = self.tl.phases[phase]
+        width = max(30, self.width // max(8, self.height // 40))
+        cue = "\n".join(textwrap.wrap(span.cue, width))
+        return f"{self.technique.name} - {span.index + 1}. {span.name}\n{cue}"
+
+    def _caption_height(self, phase: int) -> float:
+        """How high (px, from the bottom edge) the caption of ``phase`` reaches, as it will be drawn."""
+        return self.stage.caption_height(self._caption(phase), font_size=self._caption_font_size)
 
     def close(self) -> None:
         self.stage.close()

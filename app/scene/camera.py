@@ -142,11 +142,13 @@ def _hull_points(mesh) -> np.ndarray:
 
 
 def fit_points(renderer, view: str, side: str, points: np.ndarray, *, margin: float = 0.06,
-               min_extent_mm: float = 0.0) -> None:
+               min_extent_mm: float = 0.0, bottom_px: float = 0.0) -> None:
     """Look at ``points`` (mm) from ``view`` and come as close as keeps every one inside the picture.
 
     Unlike a bounding-sphere fit, the points' own extent on the screen fills the picture (less
-    ``margin`` on each side); ``min_extent_mm`` keeps some context around a small region.
+    ``margin`` on each side); ``min_extent_mm`` keeps some context around a small region;
+    ``bottom_px`` keeps a band at the bottom of the picture clear (a caption's), the points fitted
+    above it.
     """
     d, up = view_vectors(view, side)
     up = up - d * (up @ d)
@@ -159,10 +161,14 @@ def fit_points(renderer, view: str, side: str, points: np.ndarray, *, margin: fl
     half_w = max((xmax - xmin) / 2, min_extent_mm / 2) * (1 + 2 * margin)
     half_h = max((ymax - ymin) / 2, min_extent_mm / 2) * (1 + 2 * margin)
     w_px, h_px = renderer.GetSize()
-    aspect = w_px / h_px if w_px > 0 and h_px > 0 else 1.6
+    if w_px <= 0 or h_px <= 0:
+        w_px, h_px = 1280, 800
+    band = float(np.clip(bottom_px / h_px, 0.0, 0.5))  # the kept-clear band, as a fraction of the height
+    aspect = w_px / (h_px * (1 - band))  # of the part of the picture the points go in
     cam = renderer.GetActiveCamera()
     cam.SetParallelProjection(False)
-    tan_half = np.tan(np.radians(cam.GetViewAngle()) / 2)
+    tan_full = np.tan(np.radians(cam.GetViewAngle()) / 2)
+    tan_half = tan_full * (1 - band)  # that part's half-height, in the view's tangent units
     # The nearest camera distance (from the focal plane through the centre) at which every point is in
     # the picture, point by point: one at height z towards the camera is seen from distance - z, so it
     # needs distance >= z + its offset / tan. (The nearest plane with the widest extent, the simple
@@ -174,7 +180,8 @@ def fit_points(renderer, view: str, side: str, points: np.ndarray, *, margin: fl
     flat = max(half_h, half_w / aspect) / tan_half  # the distance the points would need were they flat
     # and the nearest point at least half that from the camera: no near end drawn huge, none behind it
     distance = max(float(need.max()), flat, (zmax - cz) + flat / 2)
-    focal = right * cx + up * cy + d * cz
+    # aim below the points' centre so that they sit in the middle of the part above the band
+    focal = right * cx + up * (cy - band * distance * tan_full) + d * cz
     cam.SetFocalPoint(*focal)
     cam.SetPosition(*(focal + d * distance))
     cam.SetViewUp(*up)
@@ -191,12 +198,14 @@ def _extent(points: np.ndarray, axes: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return proj.min(axis=1), proj.max(axis=1)
 
 
-def frame_technique(renderer, scene, technique, *, side: str, view: str | None = None, timeline=None) -> str:
+def frame_technique(renderer, scene, technique, *, side: str, view: str | None = None, timeline=None,
+                    bottom_px: float = 0.0) -> str:
     """Turn the camera to the technique's region (or ``view``) and fit it at its extreme poses; return the view.
 
     The region is every bone that moves, is worked or is stabilised (:func:`region_bones`), at every
     sampled pose of ``timeline`` (default: the technique at its own magnification), so nothing the
-    technique moves leaves the picture at any frame.
+    technique moves leaves the picture at any frame; ``bottom_px``: a band at the bottom kept clear of
+    it (a clip's captions).
     """
     from app.techniques.timeline import Timeline
 
@@ -205,7 +214,7 @@ def frame_technique(renderer, scene, technique, *, side: str, view: str | None =
     W = _sampled_transforms(tl)  # once, for both the region and its points
     bones = region_bones(tl, scene.meshes, W=W)
     fit_points(renderer, view, side, technique_points(tl, scene.meshes, bones, side=side, W=W),
-               min_extent_mm=MIN_REGION_MM)
+               min_extent_mm=MIN_REGION_MM, bottom_px=bottom_px)
     return view
 
 

@@ -228,9 +228,10 @@ class OffscreenStage:
         else:
             apply_view(self.plotter.renderer, view, self.side, self.scene.bounds(), points=self.scene.shown_points())
 
-    def fit_bones(self, bones, *, timeline=None, min_extent_mm: float = 0.0) -> None:
+    def fit_bones(self, bones, *, timeline=None, min_extent_mm: float = 0.0, bottom_px: float = 0.0) -> None:
         """Close in on ``bones`` from the current view: at every pose ``timeline`` draws (its extreme
-        poses included), or at the neutral pose; at least ``min_extent_mm`` of the foot shows."""
+        poses included), or at the neutral pose; at least ``min_extent_mm`` of the foot shows, above a
+        band of ``bottom_px`` kept clear at the bottom (the caption's)."""
         from app.scene.camera import fit_points, posed_points, technique_points
 
         if timeline is not None:
@@ -238,7 +239,7 @@ class OffscreenStage:
         else:
             W0 = self.kin.transforms(self.kin.pose_vector())[None]
             pts = posed_points(self.rig, self.scene.meshes, bones, W0, side=self.side)
-        fit_points(self.plotter.renderer, self.view, self.side, pts, min_extent_mm=min_extent_mm)
+        fit_points(self.plotter.renderer, self.view, self.side, pts, min_extent_mm=min_extent_mm, bottom_px=bottom_px)
 
     def use_level_of_detail(self, min_px2: float = LOD_MIN_PX2) -> dict[str, float]:
         """Draw with fewer triangles the bones whose triangles are tiny on screen; return bone -> fraction kept.
@@ -268,6 +269,15 @@ class OffscreenStage:
             self.scene.actors[name].GetMapper().SetInputData(lod)
             kept[name] = keep
         return kept
+
+    def caption_height(self, text: str, *, font_size: int = 14) -> float:
+        """How high (px from the bottom edge) ``text`` would reach as a caption (:meth:`set_caption`)."""
+        rw = self.plotter.ren_win
+        corner = CornerText(text, position="lower_left", font_size=font_size, color="white", shadow=True,
+                            backing=0.65, size=rw.GetSize(), dpi=rw.GetDPI())
+        box = [0.0] * 4
+        corner.actor.GetBoundingBox(self.plotter.renderer, box)
+        return float(box[3])
 
     def set_caption(self, text: str | None, *, font_size: int = 14, position: str = "lower_left") -> None:
         if self.caption_actor is not None:
@@ -433,10 +443,13 @@ def render_still(output: str | Path, *, view: str = "three_quarter", size=(1280,
                 raise TalusError(f"technique {technique!r} has frames 0-{tl.n_frames - 1}; frame {frame} is outside")
             from app.scene.overlays import TechniqueOverlays
 
+            span = tl.phases[tl.phase_index(frame)]
+            caption = f"{tech.name} - {span.name} - frame {frame}/{tl.n_frames - 1}\n{caption}"
             # the whole skeleton (or the bones in focus) as the technique moves it, at its extreme
-            # poses, fills the picture
+            # poses, fills the picture above the caption
             stage.fit_bones(focus or [b.name for b in stage.rig.bones], timeline=tl,
-                            min_extent_mm=MIN_REGION_MM if focus else 0.0)
+                            min_extent_mm=MIN_REGION_MM if focus else 0.0,
+                            bottom_px=stage.caption_height(caption, font_size=12) + 6)
             stage.set_note(tl.magnification_note(tl.time_of(frame)), font_size=12)
 
             stage.scene.set_roles(tech.worked_bones, tech.stabilised_bones)
@@ -445,8 +458,6 @@ def render_still(output: str | Path, *, view: str = "three_quarter", size=(1280,
             stage.scene.set_transforms(W)
             overlays = TechniqueOverlays(stage.plotter, stage.rig, tech, side=side, timeline=tl, meshes=stage.scene.meshes)
             overlays.set_transforms(W, frame)
-            span = tl.phases[tl.phase_index(frame)]
-            caption = f"{tech.name} - {span.name} - frame {frame}/{tl.n_frames - 1}\n{caption}"
         elif focus:
             stage.fit_bones(focus, min_extent_mm=MIN_REGION_MM)
         if tissues or arches:

@@ -322,3 +322,31 @@ def test_every_exported_frame_is_rendered_exactly_once(tmp_path, rig, lib, meshe
     export_technique(tech, rig, f"{tmp_path}/b/", size=SIZE, fps=2, start=0.0, end=3.0, captions=True,
                      tissues=("ankle",), meshes=meshes)
     assert tech.targets and len(renders) == frames_expected(3.0, 2)
+
+
+@pytest.mark.parametrize("tid", ["metatarsal-scissoring", "talocrural-traction"])
+def test_a_clip_s_captions_never_cover_the_bones_it_works(rig, lib, meshes, tid):
+    """Framed with captions, every bone the technique moves, works or holds stays above the captions'
+    band at every sampled pose (the band as high as the longest caption of its phases)."""
+    from app.export.video import _ClipStage
+    from app.scene.camera import _sampled_transforms, region_bones, technique_points
+    from app.techniques.timeline import Timeline
+
+    tech = lib.technique(tid)
+    tl = Timeline(tech, rig)
+    clip = _ClipStage(tech, rig, tl, size=(640, 360), side="right", view="dorsal", meshes=meshes,
+                      captions=True, tissues=(), arches=False, labels=False)
+    try:
+        band = max(clip._caption_height(i) for i in range(len(tl.phases)))
+        assert band > 30  # two lines at least
+        W = _sampled_transforms(tl)
+        pts = technique_points(tl, meshes, region_bones(tl, meshes, W=W), side="right", W=W)
+        renderer = clip.stage.plotter.renderer
+        m = renderer.GetActiveCamera().GetCompositeProjectionTransformMatrix(640 / 360, -1, 1)
+        M = np.array([[m.GetElement(i, j) for j in range(4)] for i in range(4)])
+        hom = np.c_[pts, np.ones(len(pts))] @ M.T
+        y_px = (hom[:, 1] / hom[:, 3] + 1) / 2 * 360
+        assert y_px.min() >= band, (y_px.min(), band)
+        assert y_px.max() <= 360
+    finally:
+        clip.close()
