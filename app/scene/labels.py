@@ -157,12 +157,14 @@ def stack_avoiding(desired_y: np.ndarray, heights: np.ndarray, lo: float, hi: fl
 
 
 def layout(items: list[LabelItem], view_size: tuple[int, int], silhouette: tuple[float, float, float, float],
-           keep_out=()) -> list[PlacedLabel]:
+           keep_out=(), priority=()) -> list[PlacedLabel]:
     """Place ``items`` in a ``view_size`` (w, h px) view beside ``silhouette`` (x0, y0, x1, y1), clear of
     the ``keep_out`` rectangles (x0, y0, x1, y1: panels drawn over the view) when they fit.
 
     Each item goes to the column on its anchor's side; a label that ends up covering its own bone is
-    sent to the other column and the columns are laid out again (a few rounds at most)."""
+    sent to the other column and the columns are laid out again (a few rounds at most). In a view too
+    small for them all (the two columns run into each other) labels never overlap: those whose keys
+    come first in ``priority`` (a technique's bones), then the others in order, are kept."""
     if not items:
         return []
     mid = (silhouette[0] + silhouette[2]) / 2
@@ -172,11 +174,23 @@ def layout(items: list[LabelItem], view_size: tuple[int, int], silhouette: tuple
         placed = _place(items, side, view_size, silhouette, keep_out)
         bad = [p.item.key for p in placed if covers(p.rect, p.item.owner_points) and p.item.key not in flipped]
         if not bad:
-            return placed
+            break
         for key in bad:
             side[key] = "right" if side[key] == "left" else "left"
             flipped.add(key)
-    return placed
+    return _without_overlaps(placed, priority)
+
+
+def _without_overlaps(placed: list[PlacedLabel], priority=()) -> list[PlacedLabel]:
+    """``placed`` less the labels that would overlap one that matters more (first in ``priority``, then
+    in their order)."""
+    rank = {key: i for i, key in enumerate(priority)}
+    order = sorted(range(len(placed)), key=lambda i: (rank.get(placed[i].item.key, len(rank)), i))
+    kept: list[int] = []
+    for i in order:
+        if not any(overlaps(placed[i].rect, placed[j].rect) for j in kept):
+            kept.append(i)
+    return [placed[i] for i in sorted(kept)]
 
 
 def _clear_of_own_bone(it: LabelItem, x0: float, x1: float, h: float) -> float:
@@ -306,6 +320,9 @@ class LabelLayer:
         self._line_actor.VisibilityOff()
         renderer.AddViewProp(self._line_actor)
         self._keep_out: list = []  # functions returning the rectangles of panels drawn over the view
+        self.priority: list[str] = []  # keys named first when the view is too small for every label
+        self.on_crowded = None  # called with (shown, wanted) when a view too small leaves labels out
+        self._crowding = (0, 0)
         self._observer = renderer.AddObserver("StartEvent", lambda *_: self.update())
 
     def keep_clear_of(self, rects) -> None:
@@ -385,7 +402,13 @@ class LabelLayer:
     def compute(self) -> list[PlacedLabel]:
         w, h = self.renderer.GetSize()
         keep_out = [r for rects in self._keep_out for r in rects()]
-        self.placed = layout(self.items(), (w, h), self.silhouette(), keep_out)
+        items = self.items()
+        self.placed = layout(items, (w, h), self.silhouette(), keep_out, self.priority)
+        crowding = (len(self.placed), len(items))
+        if crowding != self._crowding:
+            self._crowding = crowding
+            if self.on_crowded is not None and crowding[0] < crowding[1]:
+                self.on_crowded(*crowding)
         return self.placed
 
     def update(self) -> None:

@@ -92,10 +92,19 @@ class Visibility(QObject):
             window.statusBar().showMessage(str(exc), 10000)
         self.labels = LabelLayer(window.view.plotter.renderer, self.scene)
         self.labels.keep_clear_of(self._panel_rects)
+        self.labels.on_crowded = lambda shown, wanted: window.statusBar().showMessage(
+            f"{shown} of {wanted} names fit in the 3D view (the technique's bones first): widen it, or go "
+            "to presentation mode, to see them all", 8000)
+        self.player.technique_changed.connect(self._on_technique)
         self.panel = BonesPanel(window.rig, self.player)
         self.player.changed.connect(self._on_state)
         window.view.context_menu_requested.connect(self._context_menu)
         window.view.view_set.connect(lambda _v: self._make_room())
+
+    def _on_technique(self, technique) -> None:
+        """Name the technique's own bones first when the view cannot hold every name."""
+        self._technique_first = [*technique.worked_bones, *technique.stabilised_bones] if technique else []
+        self._update_labels()
 
     def _legend_rect(self):
         """Where the strain legend is drawn (display px), None while it is hidden or tissues were never shown."""
@@ -230,9 +239,14 @@ class Visibility(QObject):
             return
         only = self.isolated()
         if only and self.landmarks is not None and self.landmarks.of_bone(only):
-            self.labels.set_targets(landmarks=[(m.bone, m.name, m.label, m.point_mm) for m in self.landmarks.of_bone(only)])
+            marks = self.landmarks.of_bone(only)
+            self.labels.set_targets(landmarks=[(m.bone, m.name, m.label, m.point_mm) for m in marks])
+            # a view too small for all: what a hand finds first, then joint surfaces, then attachments
+            first = {"palpable": 0, "tripod": 0, "articular": 1}
+            self.labels.priority = [f"{m.bone}:{m.name}" for m in sorted(marks, key=lambda m: first.get(m.kind, 2))]
         else:
             self.labels.set_targets(bones=[b.name for b in self.window.rig.bones if b.name not in d.hidden])
+            self.labels.priority = list(getattr(self, "_technique_first", []))
 
     def _context_menu(self, pos) -> None:
         view = self.window.view

@@ -136,12 +136,42 @@ def test_labels_keep_off_the_orientation_marker_and_the_strain_legend(make_windo
 
 
 def test_an_isolated_bone_shows_its_landmark_names(make_window):
+    from app.scene.labels import overlaps
+
     win = make_window()
     marks = win.visibility.landmarks.of_bone("talus")
     pick(win, "talus")
     win.actions["isolate_bone"].trigger()
     win.actions["labels"].trigger()
     placed = label_rects(win)
-    assert sorted(p.item.text for p in placed) == sorted(m.label for m in marks)
+    shown = {p.item.text for p in placed}
+    assert shown <= {m.label for m in marks}  # its landmarks only
+    for i, a in enumerate(placed):
+        for b in placed[i + 1:]:
+            assert not overlaps(a.rect, b.rect), (a.item.key, b.item.key)
+    palpable = [m.label for m in marks if m.kind == "palpable"]
+    attachments = [m.label for m in marks if m.kind == "attachment"]
+    assert palpable[0] in shown  # what a hand finds comes first
+    assert len(shown & set(palpable)) / len(palpable) >= len(shown & set(attachments)) / len(attachments)
+    assert len(shown) == len(marks) or "names fit in the 3D view" in win.statusBar().currentMessage()
     win.actions["show_all"].trigger()
     assert len(label_rects(win)) == len(win.rig.bones)
+
+
+def test_a_view_too_small_for_every_name_keeps_the_technique_s_bones_and_says_so(qtbot, make_window):
+    from app.scene.labels import overlaps
+
+    win = make_window()
+    win.resize(1024, 700)  # the 3D view about 300 px wide: no room for two columns of 30 names
+    qtbot.wait(50)
+    tech = win.techniques[0]
+    win.open_technique(tech.id)
+    win.player.set_display(labels=True)
+    placed = label_rects(win)
+    assert 0 < len(placed) < len(win.rig.bones)
+    for i, a in enumerate(placed):
+        for b in placed[i + 1:]:
+            assert not overlaps(a.rect, b.rect), (a.item.key, b.item.key)
+    named = {p.item.key for p in placed}
+    assert set(tech.worked_bones) <= named, set(tech.worked_bones) - named
+    assert "names fit in the 3D view" in win.statusBar().currentMessage()
