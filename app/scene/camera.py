@@ -46,7 +46,10 @@ PRESET_MARGIN = 0.05
 MIN_REGION_MM = 60.0
 
 #: the preset that shows each region of the foot best
-REGION_VIEW = {"ankle": "medial", "hindfoot": "medial", "midfoot": "medial", "forefoot": "dorsal", "toes": "three_quarter"}
+# (the forefoot seen from above would hide its techniques: the metatarsals glide up and down, towards
+# the camera; from three-quarter the glides, the spread and the rounding all show)
+REGION_VIEW = {"ankle": "medial", "hindfoot": "medial", "midfoot": "medial", "forefoot": "three_quarter",
+               "toes": "three_quarter"}
 
 
 #: a bone "moves" in a technique when some point of it travels more than this (mm)
