@@ -432,12 +432,14 @@ def add_export_arguments(p: argparse.ArgumentParser) -> None:
     add_tissue_arguments(p)
 
 
-def run_export(args: argparse.Namespace) -> int:
+def run_export(args: argparse.Namespace, *, preloaded=None) -> int:
+    """``talus export``. ``preloaded``: (rig, bundled library, bone meshes) already loaded (a warm exporter,
+    :mod:`app.export.warm`); a library given with ``--library`` is still read now."""
     from app.anatomy import load_rig
     from app.techniques.library import load_library
 
-    rig = load_rig()
-    result = load_library(args.library, rig=rig)
+    rig, bundled, meshes = preloaded if preloaded is not None else (load_rig(), None, None)
+    result = bundled if bundled is not None and args.library is None else load_library(args.library, rig=rig)
     tech = result.technique(args.technique)
     if tech is None:
         raise TalusError(f"no technique '{args.technique}' in {args.library or 'the bundled library'}; see talus list")
@@ -475,7 +477,7 @@ def run_export(args: argparse.Namespace) -> int:
     path = export_technique(tech, rig, args.output, size=args.size, fps=args.fps, view=args.view, start=args.start,
                             end=args.end, loops=args.loops, speed=args.speed, captions=args.captions, side=args.side,
                             magnify=args.magnify, progress=progress, tissues=args.tissues, arches=args.arches,
-                            labels=args.labels)
+                            labels=args.labels, meshes=meshes)
     print(f"wrote {path}")
     return 0
 

@@ -212,3 +212,41 @@ def test_file_export_writes_an_animated_3d_model(qtbot, make_window, tmp_path):
     doc = pygltflib.GLTF2().load(str(out))
     assert len([n for n in doc.nodes if n.mesh is not None]) == len(win.rig.bones)
     assert doc.animations and doc.animations[0].name == "toe-rotation-3"
+
+
+def test_the_export_dialog_gets_its_exporter_ready_while_options_are_chosen(qtbot, make_window, tmp_path):
+    """Opening the dialog starts the exporter (imports, library, meshes, shaders: about 1 s of a fresh
+    talus export); Export hands that very process the arguments, and it writes the clip."""
+    from PySide6.QtCore import QProcess
+
+    win = make_window()
+    out = tmp_path / "clip.mp4"
+    dlg, results = export_dialog(win, "toe-rotation-3", out)
+    warm = dlg.warm
+    assert warm is not None and warm.state() != QProcess.NotRunning
+    qtbot.wait(1500)  # the teacher chooses the options; it gets ready meanwhile (or reads when it is)
+    dlg.fps.setValue(10)
+    dlg.start_export()
+    assert dlg.process is warm
+    qtbot.waitUntil(lambda: bool(results), timeout=120_000)
+    assert results[0][0], results
+    assert out.exists() and out.stat().st_size > 1000
+
+
+def test_closing_the_export_dialog_stops_its_exporter_and_a_dead_one_is_replaced(qtbot, make_window, tmp_path):
+    from PySide6.QtCore import QProcess
+
+    win = make_window()
+    dlg, _ = export_dialog(win, "toe-rotation-3", tmp_path / "a.mp4")
+    warm = dlg.warm
+    dlg.reject()  # closed without exporting
+    assert warm.state() == QProcess.NotRunning and dlg.warm is None
+    out = tmp_path / "b.mp4"
+    dlg, results = export_dialog(win, "toe-rotation-3", out)
+    dlg.warm.kill()
+    dlg.warm.waitForFinished(5000)
+    dlg.fps.setValue(10)
+    dlg.start_export()  # its exporter died: a fresh talus export does the work
+    qtbot.waitUntil(lambda: bool(results), timeout=120_000)
+    assert results[0][0], results
+    assert out.exists() and out.stat().st_size > 1000
