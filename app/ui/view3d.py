@@ -130,8 +130,9 @@ class SkeletonView(QWidget):
         self._axes_actor.SetTotalLength(1.2, 1.2, 1.2)
         for getter in (self._axes_actor.GetXAxisCaptionActor2D, self._axes_actor.GetYAxisCaptionActor2D,
                        self._axes_actor.GetZAxisCaptionActor2D):
+            getter().GetTextActor().SetTextScaleModeToNone()  # 13 px whatever the corner's size (scaled, ~5 px)
             tp = getter().GetCaptionTextProperty()
-            tp.SetFontSize(14)
+            tp.SetFontSize(12)
             tp.BoldOn()
             tp.ItalicOff()
             tp.ShadowOff()
@@ -140,10 +141,23 @@ class SkeletonView(QWidget):
         widget = vtk.vtkOrientationMarkerWidget()
         widget.SetOrientationMarker(self._axes_actor)
         widget.SetInteractor(self.plotter.iren.interactor)
-        widget.SetViewport(0.0, 0.0, 0.16, 0.22)
+        widget.SetViewport(0.0, 0.0, 0.2, 0.28)
         widget.SetEnabled(1)
         widget.InteractiveOff()
         self._marker = widget
+        self.plotter.renderer.AddObserver("StartEvent", lambda *_: self._hide_end_on_axis_labels())
+
+    def _hide_end_on_axis_labels(self) -> None:
+        """An axis seen end-on has its label on top of another's (lateral over anterior in the medial
+        view): an axis within 25 deg of the line of sight goes unnamed (its text emptied: the axes
+        actor sets its captions' visibility itself)."""
+        d = self.plotter.renderer.GetActiveCamera().GetDirectionOfProjection()
+        shown = [name if abs(d[axis]) < 0.9 else "" for axis, name in enumerate(self._axis_names)]
+        if shown != self._axis_shown:
+            self._axis_shown = shown
+            self._axes_actor.SetXAxisLabelText(shown[0])
+            self._axes_actor.SetYAxisLabelText(shown[1])
+            self._axes_actor.SetZAxisLabelText(shown[2])
 
     def panel_rects(self) -> list[tuple[float, float, float, float]]:
         """Where the view draws over the picture (display px: x0, y0, x1, y1): the orientation marker's
@@ -155,9 +169,11 @@ class SkeletonView(QWidget):
         return [(x0 * w, y0 * h, x1 * w, y1 * h)]
 
     def _orientation_labels(self, side: str) -> None:
-        self._axes_actor.SetXAxisLabelText("Anterior")
-        self._axes_actor.SetYAxisLabelText("Superior")
-        self._axes_actor.SetZAxisLabelText("Lateral" if side == "right" else "Medial")
+        self._axis_names = ["Anterior", "Superior", "Lateral" if side == "right" else "Medial"]
+        self._axis_shown = None  # named again at the next render
+        self._axes_actor.SetXAxisLabelText(self._axis_names[0])
+        self._axes_actor.SetYAxisLabelText(self._axis_names[1])
+        self._axes_actor.SetZAxisLabelText(self._axis_names[2])
 
     # -- keys ---------------------------------------------------------------------------------------
     def _disable_builtin_keys(self) -> None:
