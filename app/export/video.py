@@ -209,8 +209,8 @@ class _ClipStage:
                 stage.show_tissues(tissues, arches=arches, targets=technique.targets)
                 if tissues and technique.targets:
                     stage.set_info(technique)
-            if labels:
-                stage.add_labels()
+            if labels:  # a clip is framed on the technique: its bones are named (the others may be cut off)
+                stage.add_labels([*technique.worked_bones, *technique.stabilised_bones])
         except BaseException:
             stage.close()
             raise

@@ -358,12 +358,18 @@ class LabelLayer:
             pts = self._side_point(self._samples[bone]) @ M[:3, :3].T + M[:3, 3]
             xy, depth = project(pts)
             boxes[bone] = (xy, depth)
+        w, h = self.renderer.GetSize()
         for bone in self.bones:
             xy, depth = boxes[bone]
+            inside = (xy[:, 0] >= 0) & (xy[:, 0] <= w) & (xy[:, 1] >= 0) & (xy[:, 1] <= h) & (depth > 0) & (depth < 1)
+            if inside.mean() < 0.5:  # mostly out of the picture (a close-up): a leader to it would mislead
+                continue
             box = (xy[:, 0].min(), xy[:, 1].min(), xy[:, 0].max(), xy[:, 1].max())
             centre = np.array([(box[0] + box[2]) / 2, (box[1] + box[3]) / 2])
             dist = np.linalg.norm(xy - centre, axis=1)
-            near = dist <= np.quantile(dist, 0.35)
+            near = (dist <= np.quantile(dist, 0.35)) & inside
+            if not near.any():
+                near = inside
             k = np.flatnonzero(near)[np.argmin(depth[near])]
             label = self.scene.rig.bone(bone).label
             out.append(LabelItem(bone, label, xy[k], text_size(label, self._prop), xy))

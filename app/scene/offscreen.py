@@ -366,13 +366,13 @@ class OffscreenStage:
                 rects.append((box[0], box[2], box[1], box[3]))
         return rects
 
-    def add_labels(self):
-        """Name every bone, with leader lines (laid out again at each render)."""
+    def add_labels(self, bones=None):
+        """Name ``bones`` (default: every bone), with leader lines (laid out again at each render)."""
         from app.scene.labels import LabelLayer
 
         layer = LabelLayer(self.plotter.renderer, self.scene)
         layer.keep_clear_of(self.panel_rects)
-        layer.set_targets(bones=[b.name for b in self.rig.bones])
+        layer.set_targets(bones=list(bones) if bones else [b.name for b in self.rig.bones])
         layer.set_visible(True)
         self.labels = layer
         return layer

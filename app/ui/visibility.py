@@ -245,8 +245,12 @@ class Visibility(QObject):
             first = {"palpable": 0, "tripod": 0, "articular": 1}
             self.labels.priority = [f"{m.bone}:{m.name}" for m in sorted(marks, key=lambda m: first.get(m.kind, 2))]
         else:
-            self.labels.set_targets(bones=[b.name for b in self.window.rig.bones if b.name not in d.hidden])
-            self.labels.priority = list(getattr(self, "_technique_first", []))
+            shown = [b.name for b in self.window.rig.bones if b.name not in d.hidden]
+            technique = [b for b in getattr(self, "_technique_first", []) if b in shown]
+            # a technique open: the bones it moves and holds (what the class watches; a hover names the
+            # others), so the foot keeps its size; none: every bone
+            self.labels.set_targets(bones=technique or shown)
+            self.labels.priority = technique
 
     def _context_menu(self, pos) -> None:
         view = self.window.view

@@ -86,3 +86,23 @@ def test_a_still_can_name_the_bones(tmp_path):
     plain = iio.imread(render_still(tmp_path / "a.png", view="lateral", size=(640, 400)))
     named = iio.imread(render_still(tmp_path / "b.png", view="lateral", size=(640, 400), labels=True))
     assert np.abs(plain.astype(int) - named.astype(int)).sum() > 0
+
+
+def test_a_close_up_names_only_the_bones_in_the_picture(rig, meshes):
+    """Framed on the toes, the tibia and the tarsals are out of the picture: they get no label (a leader
+    drawn to the picture's edge would end on another bone), and every leader ends inside the picture."""
+    from app.scene.offscreen import OffscreenStage
+
+    stage = OffscreenStage((640, 400), view="dorsal", rig=rig, meshes=meshes)
+    try:
+        stage.fit_bones([f"proximal_phalanx_{i}" for i in range(1, 6)], min_extent_mm=60.0)
+        layer = stage.add_labels()
+        stage.render()
+        named = {p.item.key for p in layer.placed}
+        assert "proximal_phalanx_3" in named
+        assert not named & {"tibia", "fibula", "talus", "calcaneus", "navicular"}, named
+        for p in layer.placed:
+            x, y = p.item.anchor
+            assert 0 <= x <= 640 and 0 <= y <= 400, p.item.key
+    finally:
+        stage.close()
