@@ -170,6 +170,7 @@ def fit_points(renderer, view: str, side: str, points: np.ndarray, *, margin: fl
     aspect = w_px / (h_px * (1 - band))  # of the part of the picture the points go in
     cam = renderer.GetActiveCamera()
     cam.SetParallelProjection(False)
+    cam.SetViewAngle(VIEW_ANGLE_DEG)  # as ResetCamera does: an earlier zoom (labels' room) never piles up
     tan_full = np.tan(np.radians(cam.GetViewAngle()) / 2)
     tan_half = tan_full * (1 - band)  # that part's half-height, in the view's tangent units
     # The nearest camera distance (from the focal plane through the centre) at which every point is in
@@ -238,7 +239,6 @@ def apply_view(renderer, view: str, side: str, bounds, *, zoom: float = 1.0, poi
     bounding sphere is fitted and the preset's own framing (:data:`VIEW_ZOOM`, tuned for a 16:10
     picture) applied. ``zoom`` multiplies either."""
     if points is not None:
-        renderer.GetActiveCamera().SetViewAngle(VIEW_ANGLE_DEG)  # as ResetCamera does: zooms never pile up
         fit_points(renderer, view, side, np.asarray(points, float), margin=PRESET_MARGIN)
         renderer.GetActiveCamera().Zoom(zoom)
         renderer.ResetCameraClippingRange()

@@ -380,23 +380,25 @@ class LabelLayer:
             out.append(LabelItem(f"{bone}:{name}", label, xy[0], text_size(label, self._prop), boxes[bone][0]))
         return out
 
-    def silhouette(self) -> tuple[float, float, float, float]:
-        """The box (display px: x0, y0, x1, y1) round the bones drawn, from their extreme points where
-        they are drawn (a box round their bounding boxes' corners overshoots, most in oblique views)."""
-        pts = self.scene.shown_points()
+    def silhouette(self, bones=None) -> tuple[float, float, float, float]:
+        """The box (display px: x0, y0, x1, y1) round the bones drawn (``bones`` among them), from their
+        extreme points where they are drawn (a box round their bounding boxes' corners overshoots, most
+        in oblique views)."""
+        pts = self.scene.shown_points(bones)
         if not len(pts):
             return (0.0, 0.0, 0.0, 0.0)
         xy, _ = projector(self.renderer)(pts)
         return (xy[:, 0].min(), xy[:, 1].min(), xy[:, 0].max(), xy[:, 1].max())
 
-    def room_zoom(self) -> float:
-        """The camera zoom (<= 1) that leaves room for a column of labels on each side of the silhouette."""
+    def room_zoom(self, bones=None) -> float:
+        """The camera zoom (<= 1) that leaves room for a column of labels on each side of the silhouette
+        (of ``bones``: those the picture is framed on)."""
         w, _h = self.renderer.GetSize()
         items = self.items()
         if not items or w <= 0:
             return 1.0
         need = max(it.size[0] for it in items) + GAP_PX + MARGIN_PX
-        a, _, b, _ = self.silhouette()
+        a, _, b, _ = self.silhouette(bones)
         cx = w / 2
         k = 1.0
         if a < cx and cx - a > 0:

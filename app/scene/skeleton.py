@@ -278,12 +278,13 @@ class SkeletonScene:
         """Centre of each bone's bounding box in the bind pose (right-foot frame, mm)."""
         return {n: np.asarray(m.center) for n, m in self.meshes.items()}
 
-    def shown_points(self) -> np.ndarray:
-        """(n, 3) extreme points (mm, this side's frame) of the bones drawn, where they are drawn (of all of
-        them when none is): what a preset view fits into the picture."""
+    def shown_points(self, bones=None) -> np.ndarray:
+        """(n, 3) extreme points (mm, this side's frame) of the bones drawn (of ``bones`` among them), where
+        they are drawn (of all of them when none is): what a preset view fits into the picture."""
         from app.scene.camera import posed_points
 
-        names = [n for n, a in self.actors.items() if a.GetVisibility()] or list(self.actors)
+        among = self.actors if bones is None else [b for b in self.actors if b in set(bones)]
+        names = [n for n in among if self.actors[n].GetVisibility()] or list(among) or list(self.actors)
         return posed_points(self.rig, self.meshes, names, self._W[None], side=self.side)
 
     def bounds(self) -> tuple[float, float, float, float, float, float]:

@@ -99,7 +99,7 @@ class Visibility(QObject):
         self.panel = BonesPanel(window.rig, self.player)
         self.player.changed.connect(self._on_state)
         window.view.context_menu_requested.connect(self._context_menu)
-        window.view.view_set.connect(lambda _v: self._make_room())
+        window.view.view_set.connect(lambda _v: self.make_room())
 
     def _on_technique(self, technique) -> None:
         """Name the technique's own bones first when the view cannot hold every name."""
@@ -170,7 +170,7 @@ class Visibility(QObject):
             return
         self.window.view.request_render()
 
-    def _make_room(self) -> None:
+    def make_room(self, bones=None) -> None:
         """With labels on, a preset frames the foot small enough for a label column on each side; with
         the strain legend shown (at the right edge), the foot ends left of it."""
         from app.scene.labels import GAP_PX, MARGIN_PX
@@ -183,11 +183,11 @@ class Visibility(QObject):
         renderer = view.plotter.renderer
         cam = renderer.GetActiveCamera()
         cam.Zoom(1.0 / view.fit_scale)  # back to the plain preset, then as much smaller as needed
-        self._centre_silhouette(cam)  # a foot framed off centre would leave one label column no room
-        k = self.labels.room_zoom() if labels else 1.0
+        self._centre_silhouette(cam, bones=bones)  # a foot framed off centre would leave one label column no room
+        k = self.labels.room_zoom(bones) if labels else 1.0
         if legend is not None:
             w, _h = renderer.GetSize()
-            a, _, b, _ = self.labels.silhouette()
+            a, _, b, _ = self.labels.silhouette(bones)
             if labels:  # centred: its right half must end before the legend
                 right = legend[0] - GAP_PX - w / 2
                 k = min(k, right / max(b - w / 2, 1.0))
@@ -198,8 +198,8 @@ class Visibility(QObject):
         if legend is not None and not labels:
             left, right = MARGIN_PX, legend[0] - GAP_PX
             for _ in range(3):  # a perspective zoom scales the picture only nearly by its factor: correct
-                self._centre_silhouette(cam, centre_x=(left + right) / 2)
-                a, _, b, _ = self.labels.silhouette()
+                self._centre_silhouette(cam, centre_x=(left + right) / 2, bones=bones)
+                a, _, b, _ = self.labels.silhouette(bones)
                 if b - a <= right - left + 0.5:
                     break
                 cam.Zoom((right - left) / (b - a))
@@ -208,14 +208,14 @@ class Visibility(QObject):
         renderer.ResetCameraClippingRange()
         view.request_render()
 
-    def _centre_silhouette(self, cam, centre_x: float | None = None) -> None:
+    def _centre_silhouette(self, cam, centre_x: float | None = None, bones=None) -> None:
         """Pan the camera sideways so the visible bones sit in the middle of the view, or around
         ``centre_x`` (px) (px -> world at the focal distance; the view direction and the zoom stay)."""
         import numpy as np
 
         renderer = self.window.view.plotter.renderer
         w, h = renderer.GetSize()
-        a, _, b, _ = self.labels.silhouette()
+        a, _, b, _ = self.labels.silhouette(bones)
         dx_px = (a + b) / 2 - (w / 2 if centre_x is None else centre_x)
         if w <= 0 or h <= 0 or abs(dx_px) < 1.0:
             return

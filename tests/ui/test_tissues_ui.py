@@ -173,3 +173,20 @@ def test_the_strain_legend_never_covers_the_foot(win, qtbot):
         assert a >= 0 and b <= x0, (view, a, b, x0)
     win.actions["tissues_ankle"].trigger()  # off: the legend goes, the plain preset again
     assert not legend.GetVisibility() and win.view.fit_scale == 1.0
+
+
+def test_a_technique_opened_with_tissues_shown_is_framed_beside_the_legend(win, qtbot):
+    from app.scene.camera import region_bones
+
+    win.resize(1100, 760)
+    qtbot.wait(50)
+    win.actions["tissues_ankle"].trigger()
+    for tid in ("talocrural-traction", "toe-rotation-2"):
+        win.open_technique(tid)
+        count = win.view.render_count
+        win.view.request_render()
+        qtbot.waitUntil(lambda: win.view.render_count > count, timeout=3000)
+        bones = region_bones(win.player.timeline, win.view.scene.meshes)
+        a, _, b, _ = win.visibility.labels.silhouette(bones)
+        x0 = win.tissue_layer.scene.legend.display_rect()[0]
+        assert 0 <= a and b <= x0, (tid, a, b, x0)
