@@ -445,10 +445,12 @@ def render_still(output: str | Path, *, view: str = "three_quarter", size=(1280,
 
             span = tl.phases[tl.phase_index(frame)]
             caption = f"{tech.name} - {span.name} - frame {frame}/{tl.n_frames - 1}\n{caption}"
-            # the whole skeleton (or the bones in focus) as the technique moves it, at its extreme
-            # poses, fills the picture above the caption
-            stage.fit_bones(focus or [b.name for b in stage.rig.bones], timeline=tl,
-                            min_extent_mm=MIN_REGION_MM if focus else 0.0,
+            # the bones in focus, or those the technique moves, works or holds (as its clip frames them:
+            # a toe's rotation shows the toe, not the leg), at its extreme poses, fill the picture above
+            # the caption
+            from app.scene.camera import region_bones
+
+            stage.fit_bones(focus or region_bones(tl, stage.scene.meshes), timeline=tl, min_extent_mm=MIN_REGION_MM,
                             bottom_px=stage.caption_height(caption, font_size=12) + 6)
             stage.set_note(tl.magnification_note(tl.time_of(frame)), font_size=12)
 
