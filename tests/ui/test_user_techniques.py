@@ -139,6 +139,13 @@ def test_saving_into_an_unreadable_file_says_why_and_changes_nothing(qtbot, make
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.json"]
 
 
+def assert_exported(qtbot, results, out):
+    """The dialog reports success and the clip is on disk."""
+    qtbot.waitUntil(lambda: bool(results), timeout=120_000)
+    assert results[0][0], results
+    assert out.exists() and out.stat().st_size > 1000
+
+
 def export_dialog(win, technique_id, out):
     """The window's export dialog for a technique, aimed at ``out``, small and quick."""
     from app.ui.teaching import ExportDialog
@@ -162,9 +169,7 @@ def test_export_from_the_window_runs_in_the_background(qtbot, make_window, tmp_p
     dlg.start_export()
     win.player.set_frame(5)  # the window keeps working meanwhile
     assert win.player.frame == 5
-    qtbot.waitUntil(lambda: bool(results), timeout=120_000)
-    assert results[0][0], results
-    assert out.exists() and out.stat().st_size > 1000
+    assert_exported(qtbot, results, out)
 
 
 def test_cancelled_export_from_the_window_leaves_nothing(qtbot, make_window, tmp_path):
@@ -228,9 +233,7 @@ def test_the_export_dialog_gets_its_exporter_ready_while_options_are_chosen(qtbo
     dlg.fps.setValue(10)
     dlg.start_export()
     assert dlg.process is warm
-    qtbot.waitUntil(lambda: bool(results), timeout=120_000)
-    assert results[0][0], results
-    assert out.exists() and out.stat().st_size > 1000
+    assert_exported(qtbot, results, out)
 
 
 def test_closing_the_export_dialog_stops_its_exporter_and_a_dead_one_is_replaced(qtbot, make_window, tmp_path):
@@ -247,6 +250,4 @@ def test_closing_the_export_dialog_stops_its_exporter_and_a_dead_one_is_replaced
     dlg.warm.waitForFinished(5000)
     dlg.fps.setValue(10)
     dlg.start_export()  # its exporter died: a fresh talus export does the work
-    qtbot.waitUntil(lambda: bool(results), timeout=120_000)
-    assert results[0][0], results
-    assert out.exists() and out.stat().st_size > 1000
+    assert_exported(qtbot, results, out)
