@@ -39,6 +39,18 @@ ARC_CLEARANCE_MM = 3.5  # a curved arrow's centre line keeps this far outside it
 ARC_MAX_WIDENING_MM = 30.0
 
 
+def axis_length_mm(parent: str) -> float:
+    """How long a joint's axis is drawn: across the joint and a little beyond, not across its neighbours
+    (34 mm rods at the toes' ten joints read as a rake over all five toes)."""
+    if parent in ("tibia", "talus", "calcaneus"):
+        return 70.0
+    if parent.startswith("metatarsal"):  # the MTP joints: heads 12-25 mm across, 14 mm apart (MTP2-MTP3)
+        return 22.0
+    if "phalanx" in parent:  # the toes' interphalangeal joints: 8-20 mm across
+        return 16.0
+    return 34.0
+
+
 def _actor(mesh: pv.PolyData, rgb, *, opacity: float = 1.0) -> vtk.vtkActor:
     actor = make_actor(mesh, rgb, opacity=opacity, ambient=0.35, specular=0.3)
     actor.PickableOff()
@@ -211,7 +223,7 @@ class TechniqueOverlays:
                 for d in j.dofs:
                     if d.kind != "rotation" or d.coordinate.split(".")[0] != jname:
                         continue
-                    length = 70.0 if j.parent in ("tibia", "talus", "calcaneus") else 34.0
+                    length = axis_length_mm(j.parent)
                     line = pv.Cylinder(center=d.point_mm, direction=d.axis, radius=0.9, height=length,
                                        resolution=12).triangulate()
                     self.axis_actors.append((j.parent, self._add(line, AXIS_RGB)))  # opaque: a translucent actor adds a depth-peeling pass

@@ -217,3 +217,18 @@ def test_every_push_or_pull_arrow_ends_at_its_own_contact(plotter, rig, lib, mes
         finally:
             ov.remove()
     assert not wrong, wrong
+
+
+def test_a_toe_joint_s_axis_stays_on_its_own_toe(rig):
+    """Each toe joint's drawn axis ends nearer its own joint than the same joint of the next toe: ten
+    axes read as ten hinges, not as a rake across the forefoot."""
+    from app.scene.overlays import axis_length_mm
+
+    centres = {j.name: np.asarray(j.centre_mm, float) for j in rig.joints}
+    for kind in ("metatarsophalangeal_{}", "proximal_interphalangeal_{}", "distal_interphalangeal_{}"):
+        for i in range(2, 5):
+            own, nxt = kind.format(i), kind.format(i + 1)
+            if own not in centres or nxt not in centres:
+                continue
+            half = axis_length_mm(rig.joint(own).parent) / 2
+            assert half < 0.9 * np.linalg.norm(centres[nxt] - centres[own]), (own, half)
