@@ -106,7 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("still", help="render a PNG off screen (no display needed)")
     s.add_argument("-o", "--output", required=True, help="PNG file to write")
-    s.add_argument("--view", choices=VIEWS, default="three_quarter")
+    s.add_argument("--view", choices=VIEWS, default=None,
+                   help="camera preset (default: the one that suits the technique's region, else three_quarter)")
     s.add_argument("--size", type=size_arg, default=(1280, 800), help="WIDTHxHEIGHT in pixels (default 1280x800)")
     s.add_argument("--side", choices=("right", "left"), default="right")
     s.add_argument("--technique", help="pose the skeleton as in this technique (with --frame)")

@@ -398,7 +398,7 @@ class OffscreenStage:
         self.plotter.close()
 
 
-def render_still(output: str | Path, *, view: str = "three_quarter", size=(1280, 800), side: str = "right",
+def render_still(output: str | Path, *, view: str | None = None, size=(1280, 800), side: str = "right",
                  technique: str | None = None, frame: int = 0, magnify: float | None = None,
                  library: str | Path | None = None, tissues=(), arches: bool = False,
                  labels: bool = False, focus=()) -> Path:
@@ -412,6 +412,17 @@ def render_still(output: str | Path, *, view: str = "three_quarter", size=(1280,
     output = Path(output)
     if output.suffix.lower() != ".png":
         raise TalusError(f"{output}: a still is written as PNG; give a file name ending in .png")
+    rig = load_rig()
+    result = None
+    if technique:
+        from app.techniques.library import load_library
+
+        result = load_library(library, rig=rig)
+    if view is None:  # as a clip of the technique is seen (its hands on the side that shows them)
+        from app.scene.camera import REGION_VIEW
+
+        tech = next((t for t in result.techniques if t.id == technique), None) if result is not None else None
+        view = REGION_VIEW.get(tech.region, "three_quarter") if tech is not None else "three_quarter"
     if view not in VIEWS:
         raise TalusError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
     from app.techniques.timeline import check_magnify
@@ -420,7 +431,7 @@ def render_still(output: str | Path, *, view: str = "three_quarter", size=(1280,
     if magnify is not None:
         magnify = check_magnify(magnify)
     check_writable(output)  # before rendering: a missing or read-only folder, a read-only file
-    stage = OffscreenStage(size, side=side, view=view)
+    stage = OffscreenStage(size, side=side, view=view, rig=rig)
     try:
         focus = list(focus or ())
         unknown = [b for b in focus if b not in stage.scene.meshes]
@@ -431,10 +442,8 @@ def render_still(output: str | Path, *, view: str = "three_quarter", size=(1280,
         W_drawn = W_true = None
         tech = None
         if technique:
-            from app.techniques.library import load_library
             from app.techniques.timeline import Timeline
 
-            result = load_library(library, rig=stage.rig)
             tech = next((t for t in result.techniques if t.id == technique), None)
             if tech is None:
                 raise TalusError(f"unknown technique {technique!r} in {library or 'the bundled library'}")
