@@ -220,7 +220,7 @@ class _ClipStage:
         """Pose the stage at technique time ``t`` (s), render once and return the frame
         (:meth:`~app.scene.offscreen.OffscreenStage.render_flipped`). ``values``: the true-size
         coordinates at ``t`` when already evaluated (:meth:`Timeline.coordinates_at_times`)."""
-        tl, stage, h = self.tl, self.stage, self.height
+        tl, stage = self.tl, self.stage
         if values is None:
             values = tl.coordinates_at(t)
         W = tl.drawn_transforms(values)
@@ -228,16 +228,17 @@ class _ClipStage:
         self.overlays.set_transforms(W, tl.frame_at(t))  # contacts: their state on the frame grid
         if self.tissues or self.arches:
             stage.pose_tissues(W, tl.kin.transforms(values))
-        stage.set_note(tl.magnification_note(values=values), font_size=max(10, h // 52))
+        stage.set_note(tl.magnification_note(values=values), font_size=self._text_size)
         if self.captions:
             ph = tl.phase_index_at(t)
             if ph != self.phase_shown:
-                stage.set_caption(self._caption(ph), font_size=self._caption_font_size, position="lower_left")
+                stage.set_caption(self._caption(ph), font_size=self._text_size, position="lower_left")
                 self.phase_shown = ph
         return stage.render_flipped()
 
     @property
-    def _caption_font_size(self) -> int:
+    def _text_size(self) -> int:
+        """The captions' and the note's font size (pyvista's add_text scale) for the clip's height."""
         return max(10, self.height // 52)
 
     def _caption(self, phase: int) -> str:
@@ -251,7 +252,7 @@ class _ClipStage:
 
     def _caption_height(self, phase: int) -> float:
         """How high (px, from the bottom edge) the caption of ``phase`` reaches, as it will be drawn."""
-        return self.stage.caption_height(self._caption(phase), font_size=self._caption_font_size)
+        return self.stage.caption_height(self._caption(phase), font_size=self._text_size)
 
     def close(self) -> None:
         self.stage.close()
@@ -433,13 +434,14 @@ def add_export_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run_export(args: argparse.Namespace, *, preloaded=None) -> int:
-    """``talus export``. ``preloaded``: (rig, bundled library, bone meshes) already loaded (a warm exporter,
-    :mod:`app.export.warm`); a library given with ``--library`` is still read now."""
+    """``talus export``. ``preloaded``: (rig, library, the ``--library`` it was read from or None for the
+    bundled one, bone meshes) already loaded (a warm exporter, :mod:`app.export.warm`); another library
+    is read now."""
     from app.anatomy import load_rig
     from app.techniques.library import load_library
 
-    rig, bundled, meshes = preloaded if preloaded is not None else (load_rig(), None, None)
-    result = bundled if bundled is not None and args.library is None else load_library(args.library, rig=rig)
+    rig, loaded, loaded_from, meshes = preloaded if preloaded is not None else (load_rig(), None, None, None)
+    result = loaded if loaded is not None and args.library == loaded_from else load_library(args.library, rig=rig)
     tech = result.technique(args.technique)
     if tech is None:
         raise TalusError(f"no technique '{args.technique}' in {args.library or 'the bundled library'}; see talus list")

@@ -27,8 +27,9 @@ import sys  # noqa: E402
 
 
 def warm_up(technique_id: str, *, side: str, library: str | None, size, view: str | None):
-    """Load what an export needs and draw one captioned frame of the technique; return (rig, bundled
-    library or None, meshes). Raises like ``talus export`` would (a bad library file)."""
+    """Load what an export needs and draw one captioned frame of the technique; return what
+    :func:`~app.export.video.run_export` takes as ``preloaded``: (rig, library, ``library``, meshes).
+    Raises like ``talus export`` would (a bad library file)."""
     from app.anatomy import load_rig
     from app.export.video import _ClipStage
     from app.scene.camera import REGION_VIEW
@@ -48,7 +49,7 @@ def warm_up(technique_id: str, *, side: str, library: str | None, size, view: st
             clip.draw(0.0)
         finally:
             clip.close()
-    return rig, (result if library is None else None), meshes
+    return rig, result, library, meshes
 
 
 def main(argv=None) -> int:

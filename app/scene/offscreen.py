@@ -101,6 +101,17 @@ def corner_font_size(text: str, tprop, size: tuple[int, int], *, linear: int, dp
     return max(6, min(45, int(lo ** 0.35 * linear)))  # 6: the annotation's least size that it draws
 
 
+#: how captions are drawn (a caption's height is measured with the same)
+CAPTION_STYLE = {"color": "white", "shadow": True, "backing": 0.65}
+
+
+def display_box(text_actor, renderer) -> tuple[float, float, float, float]:
+    """Where a text actor is drawn: (x0, x1, y0, y1), display px."""
+    box = [0.0] * 4
+    text_actor.GetBoundingBox(renderer, box)
+    return tuple(box)
+
+
 class CornerText:
     """Text in a corner of the picture, looking as a ``vtkCornerAnnotation`` draws it (pyvista's
     ``add_text``: Arial, 5 px from the edges, sized to the text and the picture), but changed cheaply.
@@ -273,19 +284,16 @@ class OffscreenStage:
     def caption_height(self, text: str, *, font_size: int = 14) -> float:
         """How high (px from the bottom edge) ``text`` would reach as a caption (:meth:`set_caption`)."""
         rw = self.plotter.ren_win
-        corner = CornerText(text, position="lower_left", font_size=font_size, color="white", shadow=True,
-                            backing=0.65, size=rw.GetSize(), dpi=rw.GetDPI())
-        box = [0.0] * 4
-        corner.actor.GetBoundingBox(self.plotter.renderer, box)
-        return float(box[3])
+        corner = CornerText(text, position="lower_left", font_size=font_size, size=rw.GetSize(), dpi=rw.GetDPI(),
+                            **CAPTION_STYLE)
+        return display_box(corner.actor, self.plotter.renderer)[3]  # its top
 
     def set_caption(self, text: str | None, *, font_size: int = 14, position: str = "lower_left") -> None:
         if self.caption_actor is not None:
             self.plotter.remove_actor(self.caption_actor)
             self.caption_actor = None
         if text:
-            self.caption_actor = self.plotter.add_text(text, position=position, font_size=font_size,
-                                                       color="white", shadow=True, backing=0.65)
+            self.caption_actor = self.plotter.add_text(text, position=position, font_size=font_size, **CAPTION_STYLE)
 
     def set_note(self, text: str | None, *, font_size: int = 12) -> None:
         """A short note in the upper right corner (the magnification: "distraction drawn 6x, true 1.5 mm"),
@@ -361,9 +369,8 @@ class OffscreenStage:
                 rects.append(legend)
         for actor in (self.caption_actor, self.note_actor, self.info_actor):
             if actor is not None and actor.GetVisibility():
-                box = [0.0] * 4
-                actor.GetBoundingBox(self.plotter.renderer, box)  # x0, x1, y0, y1
-                rects.append((box[0], box[2], box[1], box[3]))
+                x0, x1, y0, y1 = display_box(actor, self.plotter.renderer)
+                rects.append((x0, y0, x1, y1))
         return rects
 
     def add_labels(self, bones=None):
@@ -413,15 +420,16 @@ def render_still(output: str | Path, *, view: str | None = None, size=(1280, 800
     if output.suffix.lower() != ".png":
         raise TalusError(f"{output}: a still is written as PNG; give a file name ending in .png")
     rig = load_rig()
-    result = None
+    tech = None
     if technique:
         from app.techniques.library import load_library
 
-        result = load_library(library, rig=rig)
+        tech = load_library(library, rig=rig).technique(technique)
+        if tech is None:
+            raise TalusError(f"unknown technique {technique!r} in {library or 'the bundled library'}")
     if view is None:  # as a clip of the technique is seen (its hands on the side that shows them)
         from app.scene.camera import REGION_VIEW
 
-        tech = next((t for t in result.techniques if t.id == technique), None) if result is not None else None
         view = REGION_VIEW.get(tech.region, "three_quarter") if tech is not None else "three_quarter"
     if view not in VIEWS:
         raise TalusError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
@@ -440,13 +448,9 @@ def render_still(output: str | Path, *, view: str | None = None, size=(1280, 800
                              f"{', '.join(b.name for b in stage.rig.bones)}")
         caption = f"{'Right' if side == 'right' else 'Left'} foot - {VIEWS[view][0].lower()} view"
         W_drawn = W_true = None
-        tech = None
-        if technique:
+        if tech is not None:
             from app.techniques.timeline import Timeline
 
-            tech = next((t for t in result.techniques if t.id == technique), None)
-            if tech is None:
-                raise TalusError(f"unknown technique {technique!r} in {library or 'the bundled library'}")
             tl = Timeline(tech, stage.rig, magnify=magnify)
             if not 0 <= frame < tl.n_frames:
                 raise TalusError(f"technique {technique!r} has frames 0-{tl.n_frames - 1}; frame {frame} is outside")
