@@ -114,11 +114,6 @@ def stack_avoiding(desired_y: np.ndarray, heights: np.ndarray, lo: float, hi: fl
     n = len(desired_y)
     if not blocked or n == 0 or not spans:
         return stack(desired_y, heights, lo, hi)
-    if len(spans) == 1:
-        a0, a1 = spans[0]
-        if heights.sum() + SPACING_PX * (n - 1) <= a1 - a0:
-            return stack(desired_y, heights, a0, a1)
-        return stack(desired_y, heights, lo, hi)
     order = np.argsort(desired_y, kind="stable")  # bottom first
     need = np.concatenate([[0.0], np.cumsum(heights[order] + SPACING_PX)])  # height of the first i, spaced
 

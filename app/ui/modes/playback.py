@@ -11,7 +11,7 @@ reached, the same matrices are shown.
 
 from __future__ import annotations
 
-from app.scene.camera import frame_technique, region_bones
+from app.scene.camera import frame_technique
 
 
 class PlaybackMode:
@@ -61,11 +61,11 @@ class PlaybackMode:
         if tech is None:
             return
         view = self.window.view
-        view.view = frame_technique(view.plotter.renderer, view.scene, tech, side=self.player.side,
-                                    timeline=self.player.timeline)
+        view.view, framed_on = frame_technique(view.plotter.renderer, view.scene, tech, side=self.player.side,
+                                               timeline=self.player.timeline)
         view.fit_scale = 1.0  # fitted afresh: no earlier room for labels or the legend applies
         # labels on or the legend shown: room for them beside the bones the picture is framed on
-        self.window.visibility.make_room(region_bones(self.player.timeline, view.scene.meshes))
+        self.window.visibility.make_room(framed_on)
         view.request_render()
 
     def _on_technique(self, tech) -> None:
