@@ -84,12 +84,10 @@ def main() -> None:
         app.processEvents()
         return ms
 
-    vtk_only, no_marker = [], []
-    for i in range(30):  # without the orientation marker (a second renderer), interleaved with it
-        win.view._marker.SetEnabled(i % 2)
-        (vtk_only if i % 2 else no_marker).append(vtk_render_ms())
+    win.view._marker.SetEnabled(0)  # without the orientation marker (a second renderer)
+    no_marker = [vtk_render_ms() for _ in range(15)]
     win.view._marker.SetEnabled(1)
-    vtk_only.clear()  # those with the marker are taken beside the playback frames below
+    vtk_only = []  # with it: taken beside the playback frames below
     app.processEvents()
     bare = []
 

@@ -91,17 +91,19 @@ class ExportDialog(QDialog):
         self._stderr = ""
         self.warm: QProcess | None = self._start_warm()
 
-    def _environment(self) -> QProcessEnvironment:
+    def _exporter(self) -> QProcess:
+        """A process for an exporter: progress lines on standard error, off screen (EGL: no X needed)."""
+        proc = QProcess(self)
         env = QProcessEnvironment.systemEnvironment()
         env.insert("TALUS_PROGRESS_LINES", "1")
-        env.remove("DISPLAY")  # off screen through EGL: no X needed
-        return env
+        env.remove("DISPLAY")
+        proc.setProcessEnvironment(env)
+        proc.setWorkingDirectory(str(Path(__file__).resolve().parents[2]))
+        return proc
 
     def _start_warm(self) -> QProcess:
         """The exporter, started now and getting ready (:mod:`app.export.warm`) while the options are chosen."""
-        proc = QProcess(self)
-        proc.setProcessEnvironment(self._environment())
-        proc.setWorkingDirectory(str(Path(__file__).resolve().parents[2]))
+        proc = self._exporter()
         args = ["-m", "app.export.warm", self.technique.id, "--side", self.side, "--size", self.size.currentText()]
         if self.library:
             args += ["--library", self.library]
@@ -150,9 +152,7 @@ class ExportDialog(QDialog):
         if warm is not None and warm.state() != QProcess.NotRunning:  # ready, or nearly: it reads when it is
             self.process = warm
         else:  # it could not start (or died): a fresh talus export
-            self.process = QProcess(self)
-            self.process.setProcessEnvironment(self._environment())
-            self.process.setWorkingDirectory(str(Path(__file__).resolve().parents[2]))
+            self.process = self._exporter()
         self.process.readyReadStandardError.connect(self._read)
         self.process.finished.connect(self._done)
         self.progress = QProgressDialog(f"Exporting {self.technique.name}...", "Cancel", 0, 100, self)

@@ -93,18 +93,13 @@ class Visibility(QObject):
         self.labels = LabelLayer(window.view.plotter.renderer, self.scene)
         self.labels.keep_clear_of(self._panel_rects)
         self.labels.on_crowded = lambda shown, wanted: window.statusBar().showMessage(
-            f"{shown} of {wanted} names fit in the 3D view (the technique's bones first): widen it, or go "
-            "to presentation mode, to see them all", 8000)
-        self.player.technique_changed.connect(self._on_technique)
+            f"{shown} of {wanted} names fit in the 3D view: widen it, or go to presentation mode, to see them "
+            "all", 8000)
+        self.player.technique_changed.connect(lambda _technique: self._update_labels())
         self.panel = BonesPanel(window.rig, self.player)
         self.player.changed.connect(self._on_state)
         window.view.context_menu_requested.connect(self._context_menu)
         window.view.view_set.connect(lambda _v: self.make_room())
-
-    def _on_technique(self, technique) -> None:
-        """Name the technique's own bones first when the view cannot hold every name."""
-        self._technique_first = [*technique.worked_bones, *technique.stabilised_bones] if technique else []
-        self._update_labels()
 
     def _legend_rect(self):
         """Where the strain legend is drawn (display px), None while it is hidden or tissues were never shown."""
@@ -246,7 +241,9 @@ class Visibility(QObject):
             self.labels.priority = [f"{m.bone}:{m.name}" for m in sorted(marks, key=lambda m: first.get(m.kind, 2))]
         else:
             shown = [b.name for b in self.window.rig.bones if b.name not in d.hidden]
-            technique = [b for b in getattr(self, "_technique_first", []) if b in shown]
+            tech = self.player.technique
+            named = {*tech.worked_bones, *tech.stabilised_bones} if tech is not None else set()
+            technique = [b for b in shown if b in named]
             # a technique open: the bones it moves and holds (what the class watches; a hover names the
             # others), so the foot keeps its size; none: every bone
             self.labels.set_targets(bones=technique or shown)
