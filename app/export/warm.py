@@ -75,7 +75,15 @@ def main(argv=None) -> int:
     from app.cli import build_parser
     from app.export.video import run_export
 
-    args = build_parser().parse_args(["export", *json.loads(line)])
+    try:
+        request = json.loads(line)
+    except json.JSONDecodeError:
+        request = None
+    if not isinstance(request, list):
+        print(f"talus: the export request is not a JSON list of talus export arguments: {line.strip()[:80]!r}",
+              file=sys.stderr)
+        return 2
+    args = build_parser().parse_args(["export", *map(str, request)])
     try:
         return run_export(args, preloaded=preloaded)
     except TalusError as exc:

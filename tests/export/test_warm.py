@@ -48,3 +48,12 @@ def test_a_bad_request_gets_talus_export_s_message():
     err = p.stderr.read()
     assert p.wait(timeout=60) == 2
     assert "talus: no technique 'no-such-technique'" in err
+
+
+def test_a_request_that_is_not_json_is_named_not_a_traceback():
+    p = warm("toe-rotation-3", "--size", "320x240")
+    p.stdin.write("toe-rotation-3 -o clip.mp4\n")
+    p.stdin.close()
+    err = p.stderr.read()
+    assert p.wait(timeout=60) == 2
+    assert "talus: the export request is not a JSON list" in err and "Traceback" not in err
